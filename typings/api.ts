@@ -10,12 +10,15 @@
 export interface ApiActions {
   /** Connectivity check: proves the call reached the function and who the platform says the caller is. */
   ping: {
-    request: Record<string, never>;
+    request: NoPayload;
     response: PingResult;
   };
 }
 
 export type ApiAction = keyof ApiActions;
+
+/** A request that carries nothing but its `action`. */
+export type NoPayload = Record<never, never>;
 
 export interface PingResult {
   /** The caller's OPENID as injected by WeChat (never taken from the request). */

@@ -4,7 +4,7 @@
  * Tencent Cloud account that owns the environment), and writes only to collections named
  * `certkeeper_contract_<name>`, emptying them after each test.
  */
-import cloud from 'wx-server-sdk';
+import * as cloud from 'wx-server-sdk';
 import { CloudBaseStore, type CloudDatabase } from '../../../server/adapters/store/cloudbase-store';
 import { COLLECTIONS } from '../../../server/ports/collections';
 import type { StoreFixture } from './store.contract';
@@ -30,7 +30,8 @@ export function openRealCloudBase():
     available: true,
     env,
     open: async () => {
-      cloud.init({ env, secretId, secretKey });
+      // init() passes secretId/secretKey on to @cloudbase/node-sdk; the SDK's typings omit them.
+      cloud.init({ env, secretId, secretKey } as Parameters<typeof cloud.init>[0]);
       // The SDK's database satisfies the adapter's slice of it; its own typings are too loose to prove it.
       const db = cloud.database() as unknown as CloudDatabase & { createCollection(name: string): Promise<unknown> };
       for (const name of COLLECTIONS) {

@@ -1,0 +1,67 @@
+/**
+ * The built `api` bundle, loaded in plain Node the way CloudBase loads it: identity from the
+ * WX_CONTEXT_KEYS / WX_OPENID environment that the platform injects, read by the real
+ * wx-server-sdk `getWXContext()` (nothing mocked).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildFunction, FUNCTIONS_DIR, listFunctions } from '../../../scripts/build-functions';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../../..');
+
+let outDir: string;
+let bundle: string;
+
+beforeAll(async () => {
+  // Inside the repository, so the bundle's require('wx-server-sdk') resolves from node_modules.
+  outDir = await mkdtemp(join(ROOT, 'node_modules', '.certkeeper-bundle-'));
+  bundle = (await buildFunction('api', join(outDir, 'index.js'))).outfile;
+});
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+async function invoke(event: unknown, env: Record<string, string>): Promise<unknown> {
+  const script = `require(${JSON.stringify(bundle)}).main(${JSON.stringify(event)}, {}).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r)))`;
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('WX_')));
+  const { stdout } = await run(process.execPath, ['-e', script], { env: { ...clean, ...env }, timeout: 20_000 });
+  return JSON.parse(stdout.slice(stdout.indexOf('RESULT ') + 7));
+}
+
+describe('api cloud function bundle', () => {
+  test('answers ping with the OPENID WeChat injected', async () => {
+    const result = await invoke({ action: 'ping' }, { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: 'oTest_123', WX_APPID: 'wx0000000000000000' });
+    expect(result).toEqual({ ok: true, data: { openId: 'oTest_123', serverTime: expect.any(Number) } });
+  });
+
+  test('refuses a call that carries no platform identity, even if the event claims one', async () => {
+    const result = await invoke({ action: 'ping', userInfo: { openId: 'oForged' } }, {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+  });
+
+  test('keeps wx-server-sdk external and inlines the shared code', async () => {
+    const text = await readFile(bundle, 'utf8');
+    expect(text).toContain('require("wx-server-sdk")');
+    expect(text).toContain('UNAUTHENTICATED');
+    expect(text).not.toMatch(/require\("valibot"\)/);
+  });
+
+  test('every function folder has a manifest pinning the same wx-server-sdk as the workspace', async () => {
+    const root = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const names = listFunctions();
+    expect(names).toContain('api');
+    for (const name of names) {
+      const manifest = JSON.parse(await readFile(join(FUNCTIONS_DIR, name, 'package.json'), 'utf8')) as {
+        main: string;
+        dependencies: Record<string, string>;
+      };
+      expect(manifest.main).toBe('index.js');
+      expect(manifest.dependencies['wx-server-sdk']).toBe(root.devDependencies['wx-server-sdk']);
+      const config = JSON.parse(await readFile(join(FUNCTIONS_DIR, name, 'config.json'), 'utf8')) as { permissions?: object };
+      expect(config.permissions).toBeDefined();
+    }
+  });
+});
