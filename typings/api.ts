@@ -18,7 +18,8 @@ export interface ApiActions {
 export type ApiAction = keyof ApiActions;
 
 /** A request that carries nothing but its `action`. */
-export type NoPayload = Record<never, never>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- deliberately empty: no fields besides `action`
+export type NoPayload = {};
 
 export interface PingResult {
   /** The caller's OPENID as injected by WeChat (never taken from the request). */

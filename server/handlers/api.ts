@@ -22,7 +22,7 @@ interface ActionContext extends ApiDependencies {
 type ActionTable = {
   [A in ApiAction]: {
     schema: v.GenericSchema<unknown, ApiRequest<A>>;
-    run(request: ApiRequest<A>, context: ActionContext): Promise<ApiActions[A]['response']>;
+    run: (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']>;
   };
 };
 
@@ -56,7 +56,7 @@ async function runAction<A extends ApiAction>(
   event: Record<string, unknown>,
   context: ActionContext,
 ): Promise<ApiResponse<A>> {
-  const { schema, run } = ACTIONS[name] as ActionTable[A];
+  const { schema, run } = ACTIONS[name];
   // Older SDKs inject `userInfo` into every event; identity never comes from it.
   const { userInfo: _ignored, ...request } = event;
   const parsed = v.safeParse(schema, request);

@@ -86,9 +86,11 @@ export async function startPebbleStack(options: PebbleStackOptions = {}): Promis
 
   try {
     const tls = await mintListenerCertificate(join(workDir, 'certs'));
-    const [acmePort, managementPort, challengeManagementPort, tlsAlpnPort, freeHttpPort] = await freeTcpPorts(5);
+    const [acmePort, managementPort, challengeManagementPort, tlsAlpnPort, freeHttpPort] = (await freeTcpPorts(5)) as [
+      number, number, number, number, number,
+    ];
     const dnsPort = await freeDnsPort();
-    const httpChallengePort = options.httpChallengePort ?? freeHttpPort!;
+    const httpChallengePort = options.httpChallengePort ?? freeHttpPort;
 
     const config = {
       pebble: {
@@ -143,7 +145,7 @@ export async function startPebbleStack(options: PebbleStackOptions = {}): Promis
       managementUrl,
       dnsServer,
       httpChallengePort,
-      pids: children.map((child) => child.pid!),
+      pids: children.flatMap((child) => (child.pid === undefined ? [] : [child.pid])),
       issuingRootPem: () => get(`${managementUrl}/roots/0`, tls.caPem),
       issuingIntermediatePem: () => get(`${managementUrl}/intermediates/0`, tls.caPem),
       setTxt: (name, value) => post(`${challengeManagementUrl}/set-txt`, { host: fqdn(name), value }),
@@ -283,7 +285,7 @@ async function waitUntil(
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new Error(`pebble stack: not answering in time (${String(error)})\n${await logs(workDir)}`);
+        throw new Error(`pebble stack: not answering in time\n${await logs(workDir)}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -65,7 +65,9 @@ export function parseMasterKeys(value: string | undefined): Keyring {
     if (all.has(id)) throw new MasterKeyError(`key id "${id}" appears twice`);
     all.set(id, key);
   }
-  return { current: keys[0]!, all };
+  const [current] = keys;
+  if (!current) throw new MasterKeyError(`not set; ${FORMAT_HINT}`);
+  return { current, all };
 }
 
 export class EnvelopeCipher implements Cipher {

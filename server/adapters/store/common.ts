@@ -39,6 +39,8 @@ export function patchBody(current: object, patch: object): Record<string, unknow
   return { ...bodyOf(current), ...bodyOf(patch) };
 }
 
+// Documents are JSON from storage; T is the caller's view of the collection's shape.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the one place that asserts it
 export function withManaged<T extends StoredDoc>(
   body: Record<string, unknown>,
   managed: { _id: string; version: number; leaseOwner: string; leaseUntil: number },

@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as acme from 'acme-client';
 import { startPebbleStack, type PebbleStack } from '../../../server/local/pebble';
 
@@ -107,6 +108,9 @@ describe('local CA stack', () => {
     expect(chain.some((cert) => cert.fingerprint256 === root.fingerprint256)).toBe(false);
 
     // Revocation shows in Pebble's management API.
+    // RFC 5280 reason 1 = keyCompromise. acme-client declares the reasons as an enum with no
+    // runtime value, so the number is the only thing that can be passed.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- see above
     await client.revokeCertificate(pem, { reason: 1 });
     const status = await stack.certificateStatus(leaf.serialNumber.toLowerCase());
     expect(status).toMatchObject({ Status: 'Revoked', Reason: 1 });
@@ -162,15 +166,13 @@ describe('local CA stack lifecycle', () => {
 describe('pebble installation check', () => {
   test('without pebble on PATH and without root it names the package to install', async () => {
     const script = "require('./server/local/pebble').ensurePebbleInstalled().catch((e) => { console.log(e.message); })";
-    const output = await new Promise<string>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', '-e', script],
-        // nobody's uid, and a PATH without pebble: the check must refuse to apt-get and explain.
-        { cwd: join(__dirname, '../../..'), env: { ...process.env, PATH: '/nonexistent' }, uid: 65534, gid: 65534 },
-        (error, stdout) => (error ? reject(error) : resolve(stdout)),
-      ),
-    );
+    // nobody's uid, and a PATH without pebble: the check must refuse to apt-get and explain.
+    const { stdout: output } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: join(__dirname, '../../..'),
+      env: { ...process.env, PATH: '/nonexistent' },
+      uid: 65534,
+      gid: 65534,
+    });
     expect(output).toContain('apt-get install -y pebble');
   });
 });

@@ -149,7 +149,7 @@ function applyUpdate(doc: Doc, data: Record<string, unknown>): void {
       else if (value.kind === 'set') doc[field] = structuredClone(value.value);
       else throw new Error(`double: ${value.kind} is not an update operator`);
     } else if (isPlainObject(value) && isPlainObject(doc[field])) {
-      applyUpdate(doc[field] as Doc, value);
+      applyUpdate(doc[field], value);
     } else {
       doc[field] = structuredClone(value);
     }
@@ -166,5 +166,5 @@ function compare(a: unknown, b: unknown): number {
   // Mongo orders null/missing before numbers and strings.
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
-  return String(a).localeCompare(String(b));
+  return JSON.stringify(a).localeCompare(JSON.stringify(b));
 }

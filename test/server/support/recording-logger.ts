@@ -9,7 +9,8 @@ export interface LogEntry {
 /** A Logger that keeps what it was told, for assertions. */
 export function recordingLogger(): Logger & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
-  const at = (level: LogEntry['level']) => (event: string, fields: Record<string, unknown> = {}) =>
-    void entries.push({ level, event, fields });
+  const at = (level: LogEntry['level']) => (event: string, fields: Record<string, unknown> = {}) => {
+    entries.push({ level, event, fields });
+  };
   return { entries, info: at('info'), warn: at('warn'), error: at('error') };
 }
