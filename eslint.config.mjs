@@ -75,6 +75,15 @@ export default tseslint.config(
     },
   },
   {
+    // DevTools only ships files under miniprogram/: code shared from typings/ may be imported for types only.
+    files: ['miniprogram/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/typings/**'], allowTypeImports: true, message: 'Only `import type` from typings/: it is not shipped with the Mini Program.' }],
+      }],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       'no-restricted-syntax': ['error',

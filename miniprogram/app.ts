@@ -1,0 +1,13 @@
+import { CLOUD_ENV_ID } from './config';
+import type { IAppOption } from './types/app';
+
+App<IAppOption>({
+  globalData: {
+    cloudEnv: CLOUD_ENV_ID,
+  },
+
+  onLaunch() {
+    // Once per launch, before any page calls a service; traceUser records visits in the cloud console.
+    wx.cloud.init({ env: CLOUD_ENV_ID, traceUser: true });
+  },
+});

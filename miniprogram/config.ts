@@ -1,0 +1,9 @@
+/**
+ * Deployment settings of the Mini Program, in one place.
+ *
+ * `CLOUD_ENV_ID` is the WeChat Cloud Development environment the app talks to. The value here is a
+ * placeholder: replace it with your environment's ID (WeChat DevTools → 云开发 → 设置 → 环境 ID, looks
+ * like `certkeeper-1a2b3c4d5e`). Cloud development also needs a real AppID, which goes into the
+ * git-ignored `project.private.config.json`.
+ */
+export const CLOUD_ENV_ID = 'your-cloud-env-id';
