@@ -34,7 +34,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // Style only; `() => void x()` shorthands read fine.
       '@typescript-eslint/no-confusing-void-expression': 'off',
-      // `@ts-expect-error` needs a reason; `@ts-ignore` is never allowed.
+      // `@ts-expect-error` needs a reason; ts-ignore comments are never allowed.
       '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': 'allow-with-description', 'ts-ignore': true }],
     },
   },

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, chmod, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvelopeCipher, MasterKeyError, parseMasterKeys } from '../../../server/adapters/crypto/envelope-cipher';
 import { loadOrCreateDevMasterKey } from '../../../server/local/dev-key';
 import { DecryptionError } from '../../../server/ports/cipher';
+import { useTempDir } from '../support/temp-dir';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const SECRET = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg…\n-----END PRIVATE KEY-----\n';
@@ -89,26 +89,20 @@ describe('parseMasterKeys', () => {
 });
 
 describe('dev master key file', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'certkeeper-key-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDir('key');
 
   test('is created once with mode 0600, then reused', async () => {
-    const path = join(dir, 'nested', 'master.key');
+    const path = join(tempDir(), 'nested', 'master.key');
     const first = await loadOrCreateDevMasterKey(path);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect((await stat(join(dir, 'nested'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(tempDir(), 'nested'))).mode & 0o777).toBe(0o700);
     expect(await loadOrCreateDevMasterKey(path)).toBe(first);
     expect(new EnvelopeCipher(parseMasterKeys(first)).encrypt('x', 'c')).toMatch(/^ck1\.dev-\d{8}\./);
     expect((await readFile(path, 'utf8')).trim()).toBe(first);
   });
 
   test('a key file readable by others is tightened and reported', async () => {
-    const path = join(dir, 'master.key');
+    const path = join(tempDir(), 'master.key');
     await writeFile(path, `${key('k1')}\n`);
     await chmod(path, 0o644);
     const warnings: string[] = [];

@@ -20,8 +20,9 @@ const PROBES = {
   domainImportsAdapter: ['server/domain', "import { SqliteStore } from '../adapters/store/sqlite-store';\nexport const store = SqliteStore;\n"],
   adapterImportsSdk: ['server/adapters', "import * as cloud from 'wx-server-sdk';\nexport const env = cloud.DYNAMIC_CURRENT_ENV;\n"],
   domainReadsClock: ['server/domain', 'export function age(t: number): number {\n  return Date.now() - t;\n}\n'],
-  tsIgnore: ['server/adapters', '// @ts-ignore\nexport const x: number = 1;\n'],
-  focusedTest: ['test/server', "test.only('x', () => {\n  expect(1).toBe(1);\n});\n"],
+  // Spelled in pieces so that repository greps for these markers find only real ones.
+  tsIgnore: ['server/adapters', `// @ts-${'ignore'}\nexport const x: number = 1;\n`],
+  focusedTest: ['test/server', `test.${'only'}('x', () => {\n  expect(1).toBe(1);\n});\n`],
 } as const;
 
 type Probe = keyof typeof PROBES;
@@ -70,7 +71,7 @@ describe('layer rules', () => {
     expect(rulesByProbe.get('domainReadsClock')).toContain('no-restricted-syntax');
   });
 
-  test('@ts-ignore is refused', () => {
+  test('ts-ignore comments are refused', () => {
     expect(rulesByProbe.get('tsIgnore')).toContain('@typescript-eslint/ban-ts-comment');
   });
 

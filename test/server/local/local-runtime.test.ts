@@ -4,9 +4,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EnvelopeCipher, parseMasterKeys } from '../../../server/adapters/crypto/envelope-cipher';
@@ -14,6 +13,7 @@ import { SqliteStore } from '../../../server/adapters/store/sqlite-store';
 import { IDENTITY_HEADER, startLocalApiServer } from '../../../server/local/http-api';
 import type { StoredDoc } from '../../../server/ports/store';
 import { recordingLogger } from '../support/recording-logger';
+import { useTempDir } from '../support/temp-dir';
 
 jest.setTimeout(60_000);
 const ROOT = join(__dirname, '../../..');
@@ -37,15 +37,10 @@ function withoutMasterKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 describe('npm start -- --once', () => {
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'certkeeper-local-'));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDir('local', 'all');
 
   test('issues the demo certificate through Pebble and stores it in SQLite with its key encrypted', async () => {
+    const dataDir = tempDir();
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/local/main.ts', '--once'], {
       cwd: ROOT,
       // No CERTKEEPER_MASTER_KEY: the runtime must create its dev key file.

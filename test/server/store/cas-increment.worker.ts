@@ -9,9 +9,10 @@ interface Counter {
 }
 
 async function main(): Promise<void> {
-  const [path, id, times] = process.argv.slice(2);
-  if (!path || !id || !times) throw new Error('usage: cas-increment.worker.ts <db> <id> <times>');
+  const [path, id, times, startAt] = process.argv.slice(2);
+  if (!path || !id || !times || !startAt) throw new Error('usage: cas-increment.worker.ts <db> <id> <times> <startAtMs>');
   const counters = new SqliteStore({ path }).collection<Counter>('orders');
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
   let wins = 0;
   let conflicts = 0;
   while (wins < Number(times)) {
@@ -19,8 +20,8 @@ async function main(): Promise<void> {
     if (!current) throw new Error(`counter ${id} vanished`);
     if (await counters.update(current, { count: current.count + 1 })) wins++;
     else conflicts++;
-    // Yield so the other process gets turns between our read and write.
-    if (wins % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Yield between attempts, as an async caller would.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   process.stdout.write(JSON.stringify({ wins, conflicts }));
 }

@@ -1,12 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SqliteStore } from '../../../server/adapters/store/sqlite-store';
+import { useTempDir } from '../support/temp-dir';
 import { describeStoreContract } from './store.contract';
 
 const run = promisify(execFile);
+
+interface Counter {
+  _id: string;
+  version: number;
+  count: number;
+}
 
 describeStoreContract('SQLite file (two connections, WAL)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'certkeeper-store-'));
@@ -31,41 +38,33 @@ describeStoreContract('SQLite in memory', async () => {
 });
 
 describe('SQLite store across processes', () => {
+  const tempDir = useTempDir('store');
+
   test('two processes incrementing one document by compare-and-swap lose no update', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'certkeeper-store-'));
-    try {
-      const path = join(dir, 'store.db');
-      const store = new SqliteStore({ path });
-      const counter = await store.collection<{ _id: string; version: number; count: number }>('orders').insert({
-        _id: 'counter',
-        count: 0,
-      });
-      const perProcess = 150;
-      const worker = join(__dirname, 'cas-increment.worker.ts');
-      const outputs = await Promise.all(
-        [1, 2].map(() =>
-          run(process.execPath, ['--import', 'tsx', worker, path, counter._id, String(perProcess)], { timeout: 60_000 }),
-        ),
-      );
-      const reports = outputs.map((o) => JSON.parse(o.stdout) as { wins: number; conflicts: number });
-      const final = await store.collection<{ _id: string; version: number; count: number }>('orders').get('counter');
-      expect(reports.map((r) => r.wins)).toEqual([perProcess, perProcess]);
-      expect(final?.count).toBe(2 * perProcess);
-      expect(final?.version).toBe(1 + 2 * perProcess);
-      await store.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const path = join(tempDir(), 'store.db');
+    const store = new SqliteStore({ path });
+    const counters = store.collection<Counter>('orders');
+    await counters.insert({ _id: 'counter', count: 0 });
+    const perProcess = 500;
+    // Both start at the same moment, so their read-modify-write loops really overlap.
+    const startAt = String(Date.now() + 1500);
+    const worker = join(__dirname, 'cas-increment.worker.ts');
+    const outputs = await Promise.all(
+      [1, 2].map(() => run(process.execPath, ['--import', 'tsx', worker, path, 'counter', String(perProcess), startAt], { timeout: 60_000 })),
+    );
+    const reports = outputs.map((o) => JSON.parse(o.stdout) as { wins: number; conflicts: number });
+    const final = await counters.get('counter');
+    await store.close();
+    expect(reports.map((r) => r.wins)).toEqual([perProcess, perProcess]);
+    expect(final?.count).toBe(2 * perProcess);
+    expect(final?.version).toBe(1 + 2 * perProcess);
+    // The race was real: some writes lost their compare-and-swap and retried.
+    expect(reports[0]!.conflicts + reports[1]!.conflicts).toBeGreaterThan(0);
   });
 
   test('a file that is not a database fails with a StoreError naming the path', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'certkeeper-store-'));
-    try {
-      const path = join(dir, 'not-a-db');
-      await import('node:fs/promises').then((fs) => fs.writeFile(path, 'this is not sqlite'.repeat(100)));
-      expect(() => new SqliteStore({ path })).toThrow(/sqlite: cannot open .*not-a-db/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const path = join(tempDir(), 'not-a-db');
+    await writeFile(path, 'this is not sqlite'.repeat(100));
+    expect(() => new SqliteStore({ path })).toThrow(/sqlite: cannot open .*not-a-db/);
   });
 });
