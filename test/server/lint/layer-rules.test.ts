@@ -21,8 +21,8 @@ const PROBES = {
   adapterImportsSdk: ['server/adapters', "import * as cloud from 'wx-server-sdk';\nexport const env = cloud.DYNAMIC_CURRENT_ENV;\n"],
   domainReadsClock: ['server/domain', 'export function age(t: number): number {\n  return Date.now() - t;\n}\n'],
   // Spelled in pieces so that repository greps for these markers find only real ones.
-  tsIgnore: ['server/adapters', `// @ts-${'ignore'}\nexport const x: number = 1;\n`],
-  focusedTest: ['test/server', `test.${'only'}('x', () => {\n  expect(1).toBe(1);\n});\n`],
+  tsIgnore: ['server/adapters', ['// @ts-', 'ignore\nexport const x: number = 1;\n'].join('')],
+  focusedTest: ['test/server', ['test.', "only('x', () => {\n  expect(1).toBe(1);\n});\n"].join('')],
 } as const;
 
 type Probe = keyof typeof PROBES;
