@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const cipher = new EnvelopeCipher(parseMasterKeys(keyValue));
   const store = new SqliteStore({ path: join(options.dataDir, 'certkeeper.db') });
   const stack = await startPebbleStack({ certificateValidityPeriod: DEMO_LIFETIME_SECONDS });
-  const api = await startLocalApiServer({ port: options.port, clock: systemClock, logger: jsonLogger('local-api', () => undefined) });
+  const api = await startLocalApiServer({ port: options.port, clock: systemClock, logger: jsonLogger('local-api') });
 
   const stop = async () => {
     await api.close();
