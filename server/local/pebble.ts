@@ -47,6 +47,9 @@ export interface PebbleStack {
   readonly caCertPem: string;
   /** The same CA as a file, for NODE_EXTRA_CA_CERTS or curl --cacert. */
   readonly caCertPath: string;
+  /** Pebble's listener certificate and key (127.0.0.1, ::1, localhost), for test servers that stand in front of it. */
+  readonly listenerCertPath: string;
+  readonly listenerKeyPath: string;
   /** Pebble's management API (issuing roots, certificate status). */
   readonly managementUrl: string;
   /** challtestsrv's DNS server as host:port, for resolvers that should see the test records. */
@@ -142,6 +145,8 @@ export async function startPebbleStack(options: PebbleStackOptions = {}): Promis
       directoryUrl,
       caCertPem: tls.caPem,
       caCertPath: tls.caPath,
+      listenerCertPath: tls.certPath,
+      listenerKeyPath: tls.keyPath,
       managementUrl,
       dnsServer,
       httpChallengePort,
