@@ -59,6 +59,8 @@ export interface ChainInfo {
 }
 
 export interface KeyService {
+  /** A new ACME account key (ECDSA P-256, PKCS#8 PEM). */
+  generateAccountKey(): Promise<string>;
   /** A new key of `keyType` and a CSR for `names`. */
   generate(keyType: KeyType, names: string[]): Promise<GeneratedKey>;
   /** Parses a PEM CSR; throws `InvalidInputError` when it is not one. */

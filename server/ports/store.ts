@@ -43,6 +43,11 @@ export interface Page<T> {
 
 export interface Store {
   collection<T extends StoredDoc>(name: CollectionName): DocCollection<T>;
+  /**
+   * A fresh id in the store's format (sorting by creation time), for documents that must know
+   * each other's ids before they are inserted.
+   */
+  newId(): string;
   /** Releases connections. Idempotent. */
   close(): Promise<void>;
 }

@@ -68,6 +68,10 @@ export class CloudBaseStore implements Store {
     return new CloudBaseCollection<T>(this.db, `${this.options.collectionPrefix ?? ''}${name}`);
   }
 
+  newId(): string {
+    return newDocId();
+  }
+
   async close(): Promise<void> {
     // The SDK keeps no connection of its own to close.
   }

@@ -62,6 +62,10 @@ export class SqliteStore implements Store {
     return collection as unknown as DocCollection<T>;
   }
 
+  newId(): string {
+    return newDocId();
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

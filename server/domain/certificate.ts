@@ -1,0 +1,85 @@
+/**
+ * A managed certificate is a lineage: the names, CA and settings the user chose, and the versions
+ * issued for them over time (each renewal adds one).
+ */
+import type { CertificateInfo, KeyType } from '../ports/keys';
+import type { StoredDoc } from '../ports/store';
+import type { CaId } from './ca-catalog';
+import type { ValidationMethod } from './order';
+
+export type CertificateStatus =
+  /** No version yet; an order is under way. */
+  | 'pending'
+  /** A version is current and not revoked. */
+  | 'active'
+  /** The first order failed; nothing was issued. */
+  | 'failed'
+  /** The user cancelled the first order; nothing was issued. */
+  | 'cancelled'
+  | 'revoked';
+
+export interface CertificateDoc extends StoredDoc {
+  ownerId: string;
+  names: string[];
+  caId: CaId;
+  accountId: string;
+  keyType: KeyType | null;
+  validation: ValidationMethod;
+  profile: string | null;
+  status: CertificateStatus;
+  currentVersionId: string | null;
+  currentOrderId: string | null;
+  /** Of the current version, for lists and reminders. */
+  notBefore: number | null;
+  notAfter: number | null;
+  autoRenew: boolean;
+  /** When the scheduler should look at it next (renewal); null when nothing is due. */
+  nextActionAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** RFC 5280 §5.3.1 revocation reasons that a subscriber may give (RFC 8555 §7.6 / CA/B BR §4.9.1.1). */
+export const REVOCATION_REASONS = {
+  unspecified: 0,
+  keyCompromise: 1,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+} as const;
+
+export type RevocationReason = keyof typeof REVOCATION_REASONS;
+
+export interface CertificateVersionDoc extends StoredDoc {
+  ownerId: string;
+  certificateId: string;
+  orderId: string;
+  /** PEM chain exactly as the CA issued it, leaf first. */
+  chainPem: string;
+  /** Sealed PKCS#8 key; null when the user supplied the CSR and keeps the key. */
+  privateKeySealed: string | null;
+  leaf: CertificateInfo;
+  chainLength: number;
+  chainOrdered: boolean;
+  revokedAt: number | null;
+  revocationReason: RevocationReason | null;
+  createdAt: number;
+}
+
+/** Fraction of the lifetime left at which a certificate is renewed (certbot, lego, LE's guidance). */
+export const RENEW_AT_REMAINING_FRACTION = 1 / 3;
+/** Short-lived certificates (under 10 days) renew at half their lifetime. */
+export const SHORT_LIVED_REMAINING_FRACTION = 1 / 2;
+const SHORT_LIVED_MS = 10 * 86_400_000;
+
+/** When a certificate valid from `notBefore` to `notAfter` should be renewed (lifetime-ratio policy). */
+export function renewalDueAt(notBefore: number, notAfter: number): number {
+  const lifetime = notAfter - notBefore;
+  const fraction = lifetime < SHORT_LIVED_MS ? SHORT_LIVED_REMAINING_FRACTION : RENEW_AT_REMAINING_FRACTION;
+  return notAfter - Math.floor(lifetime * fraction);
+}
+
+/** The deterministic id of the version an order produces, so a retried download cannot store two. */
+export function versionIdForOrder(orderId: string): string {
+  return `v-${orderId}`;
+}
