@@ -59,23 +59,29 @@ function install(): void {
 }
 
 function capturing(adapter: AxiosAdapter, current: CallContext): AxiosAdapter {
+  // acme-client sets `validateStatus: () => false`, so the adapter rejects even for 2xx answers and
+  // acme-client's own interceptor sorts them out afterwards. Here every HTTP answer is an
+  // `error.response`; only an error without one is a transport failure.
+  const record = (response: AxiosResponse) => {
+    if (response.status < 400) return;
+    const retryAfter = response.headers['retry-after'] as unknown;
+    current.failure = {
+      status: response.status,
+      body: response.data,
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+      code: null,
+      cause: null,
+    };
+  };
   return async (config) => {
     try {
       const response: AxiosResponse = await adapter(config);
-      if (response.status >= 400) {
-        const retryAfter = response.headers['retry-after'] as unknown;
-        current.failure = {
-          status: response.status,
-          body: response.data,
-          retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-          code: null,
-          cause: null,
-        };
-      }
+      record(response);
       return response;
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      current.failure = { status: null, body: null, retryAfter: null, code: typeof code === 'string' ? code : null, cause: error };
+      const { response, code } = error as { response?: AxiosResponse; code?: unknown };
+      if (response) record(response);
+      else current.failure = { status: null, body: null, retryAfter: null, code: typeof code === 'string' ? code : null, cause: error };
       throw error;
     }
   };
@@ -87,12 +93,28 @@ function agentFor(endpoint: CaEndpoint): Agent {
   if (!agent) {
     // With extra roots, trust them in addition to Node's bundled roots, not instead of them.
     const ca = endpoint.trustPem ? [...tlsRootCertificates(), endpoint.trustPem] : undefined;
-    agent = endpoint.proxyUrl
-      ? new HttpsProxyAgent(endpoint.proxyUrl, { ca, keepAlive: true })
-      : new HttpsAgent({ ca, keepAlive: true });
+    agent = endpoint.proxyUrl ? new TrustingProxyAgent(endpoint.proxyUrl, ca) : new HttpsAgent({ ca, keepAlive: true });
     agents.set(key, agent);
   }
   return agent;
+}
+
+/**
+ * Tunnels through an HTTP(S) proxy with CONNECT. https-proxy-agent opens the TLS session to the
+ * CA with the request's options only, so the extra roots are added there.
+ */
+class TrustingProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxyUrl: string,
+    private readonly trust: string[] | undefined,
+  ) {
+    super(proxyUrl, { keepAlive: true });
+  }
+
+  override async connect(...[request, options]: Parameters<HttpsProxyAgent<string>['connect']>) {
+    // Only TLS endpoints read `ca`; the CA directory is always https.
+    return super.connect(request, this.trust && options.secureEndpoint ? { ...options, ca: this.trust } : options);
+  }
 }
 
 function tlsRootCertificates(): string[] {
@@ -168,8 +190,14 @@ export class AcmeClientGateway implements AcmeGateway {
   ): Promise<{ accountUrl: string }> {
     return call(endpoint, 'newAccount', async () => {
       const client = clientFor({ ...endpoint, accountKeyPem: request.accountKeyPem }, request.externalAccountBinding);
-      await client.createAccount({ termsOfServiceAgreed: true, ...(request.contact ? { contact: request.contact } : {}) });
-      return { accountUrl: client.getAccountUrl() };
+      // acme-client's createAccount() answers an existing account (HTTP 200) with an empty account
+      // update, which CAs may refuse ("use POST-as-GET"); RFC 8555 §7.3.1 puts the URL of the new or
+      // existing account in Location either way, so the request is made one level down.
+      const internals = client as unknown as { api: { createAccount(data: object): Promise<{ headers: Record<string, unknown> }> } };
+      const response = await internals.api.createAccount({ termsOfServiceAgreed: true, ...(request.contact ? { contact: request.contact } : {}) });
+      const location = response.headers.location;
+      if (typeof location !== 'string') throw new AcmeError('unexpected', 'newAccount: the CA returned no account URL');
+      return { accountUrl: location };
     });
   }
 
