@@ -16,6 +16,7 @@ import { jsonLogger, systemClock } from '../adapters/system';
 import { loadOrCreateDevMasterKey } from './dev-key';
 import { runDemoIssuance } from './demo-issuance';
 import { startLocalApiServer } from './http-api';
+import { createLocalEngine } from './engine';
 import { startPebbleStack } from './pebble';
 
 const DEMO_OWNER = 'local-demo-user';
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
     await store.close();
   };
   try {
-    await runDemoIssuance({ stack, store, cipher, clock: systemClock, ownerId: DEMO_OWNER, names: DEMO_NAMES, say });
+    const deps = createLocalEngine({ stack, store, cipher, logger: jsonLogger('engine', () => undefined) });
+    await runDemoIssuance({ deps, stack, ownerId: DEMO_OWNER, names: DEMO_NAMES, say });
     const ping = await api.call({ action: 'ping' }, DEMO_OWNER);
     say(`Local api at ${api.url}: ping → ${JSON.stringify(ping)}`);
   } catch (error) {

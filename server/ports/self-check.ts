@@ -4,6 +4,7 @@
  * an answer it did not like; it returns a result naming precisely what is wrong. It throws only
  * for programming errors (malformed input).
  */
+import type { AddressClass } from '../domain/address';
 
 export interface TxtCheckRequest {
   /** Fully qualified record name without trailing dot, e.g. `_acme-challenge.example.com`. */
@@ -51,6 +52,8 @@ export interface HttpHop {
   url: string;
   address?: string;
   status?: number;
+  /** Set when the hop was refused before connecting: why its address may not be used. */
+  refusedAs?: AddressClass;
 }
 
 export type HttpCheckProblem =

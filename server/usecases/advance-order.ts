@@ -1,6 +1,6 @@
 import { nextStep, retryDelayMs, type OrderDoc } from '../domain/order';
 import { AcmeError } from '../ports/acme';
-import { ORDER_LEASE_MS, STEP_BUDGET_MS, type EngineDeps } from './engine';
+import { INLINE_POLL_WAIT_MS, leaseToken, ORDER_LEASE_MS, STEP_BUDGET_MS, type EngineDeps } from './engine';
 import { failOrder, orderProblem, save, STEPS } from './order-steps';
 
 /**
@@ -14,26 +14,47 @@ import { failOrder, orderProblem, save, STEPS } from './order-steps';
  *
  * Returns null when there is no such order.
  */
-export async function advanceOrder(deps: EngineDeps, orderId: string, options: { budgetMs?: number } = {}): Promise<OrderDoc | null> {
+export async function advanceOrder(
+  deps: EngineDeps,
+  orderId: string,
+  options: { budgetMs?: number; maxSteps?: number } = {},
+): Promise<OrderDoc | null> {
   const orders = deps.store.collection<OrderDoc>('orders');
   const seen = await orders.get(orderId);
   if (!seen || nextStep(seen, deps.clock.now()) === 'none') return seen;
 
-  let order = await orders.takeLease(orderId, deps.leaseOwner, deps.clock.now(), ORDER_LEASE_MS);
+  const lease = leaseToken(deps);
+  let order = await orders.takeLease(orderId, lease, deps.clock.now(), ORDER_LEASE_MS);
   if (!order) return orders.get(orderId);
   try {
     const deadline = deps.clock.now() + (options.budgetMs ?? STEP_BUDGET_MS);
-    while (deps.clock.now() < deadline) {
+    let steps = 0;
+    while (steps < (options.maxSteps ?? Infinity) && deps.clock.now() < deadline) {
       const step = nextStep(order, deps.clock.now());
-      if (step === 'none') break;
+      if (step === 'none') {
+        const pause = inlinePause(deps, order, deadline);
+        if (pause === null) break;
+        await pause;
+        continue;
+      }
       const next = await runStep(deps, order, step);
+      steps++;
       if (!next) break; // changed under us (e.g. cancelled): stop, the caller gets a fresh read
       order = next;
     }
   } finally {
-    await orders.releaseLease(orderId, deps.leaseOwner);
+    await orders.releaseLease(orderId, lease);
   }
   return orders.get(orderId);
+}
+
+/** A short wait for the CA (validating, finalizing) that fits the budget, or null to return now. */
+function inlinePause(deps: EngineDeps, order: OrderDoc, deadline: number): Promise<void> | null {
+  if (!deps.wait || (order.state !== 'validating' && order.state !== 'finalizing') || order.nextActionAt === null) return null;
+  const now = deps.clock.now();
+  const ms = order.nextActionAt - now;
+  if (ms > INLINE_POLL_WAIT_MS || order.nextActionAt >= deadline) return null;
+  return deps.wait(Math.max(0, ms));
 }
 
 async function runStep(deps: EngineDeps, order: OrderDoc, step: Exclude<ReturnType<typeof nextStep>, 'none'>): Promise<OrderDoc | null> {

@@ -30,12 +30,31 @@ export interface EngineDeps {
   cas: CaRegistry;
   clock: Clock;
   logger: Logger;
-  /** Names this invocation's leases; unique per invocation. */
+  /**
+   * Pauses for a poll interval while the CA validates or issues, so one call can carry a fast
+   * order to its end. Only short waits inside the step budget use it (`INLINE_POLL_WAIT_MS`);
+   * never a back-off or a Retry-After. Absent: the call returns and a later call continues.
+   */
+  wait?: (ms: number) => Promise<void>;
+  /** Names this process's leases; each call adds its own sequence number (see `leaseToken`). */
   leaseOwner: string;
+}
+
+let leaseSequence = 0;
+
+/**
+ * A lease owner unique to one call. Calls sharing `deps` (the local runtime, tests) must not share
+ * a lease: a holder may re-take its own lease, which would let two calls in at once.
+ */
+export function leaseToken(deps: Pick<EngineDeps, 'leaseOwner'>): string {
+  leaseSequence += 1;
+  return `${deps.leaseOwner}#${leaseSequence}`;
 }
 
 /** How long one `advanceOrder` call may keep stepping before it returns (platform limit 60 s). */
 export const STEP_BUDGET_MS = 8_000;
+/** The longest pause between polls that one call waits out itself. */
+export const INLINE_POLL_WAIT_MS = 2_000;
 /** Lease on an order while a step runs; longer than any single step can take. */
 export const ORDER_LEASE_MS = 45_000;
 

@@ -2,7 +2,7 @@ import type { CertificateDoc } from '../domain/certificate';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { transition, type OrderDoc } from '../domain/order';
 import { advanceOrder } from './advance-order';
-import { ORDER_LEASE_MS, type EngineDeps } from './engine';
+import { leaseToken, ORDER_LEASE_MS, type EngineDeps } from './engine';
 import { openSession } from './ensure-account';
 import { markLineageIfNothingIssued, save } from './order-steps';
 
@@ -37,7 +37,8 @@ const CANCELLABLE: ReadonlySet<OrderDoc['state']> = new Set(['created', 'awaitin
 export async function cancelOrder(deps: EngineDeps, ownerId: string, orderId: string): Promise<OrderDoc> {
   await ownOrder(deps, ownerId, orderId);
   const orders = deps.store.collection<OrderDoc>('orders');
-  const held = await orders.takeLease(orderId, deps.leaseOwner, deps.clock.now(), ORDER_LEASE_MS);
+  const lease = leaseToken(deps);
+  const held = await orders.takeLease(orderId, lease, deps.clock.now(), ORDER_LEASE_MS);
   if (!held) throw new ConflictError('orderBusy', '订单正在处理中，请稍后再试');
   try {
     if (!CANCELLABLE.has(held.state)) throw new ConflictError('orderNotCancellable', '订单已经提交签发或已经结束，不能取消');
@@ -48,7 +49,7 @@ export async function cancelOrder(deps: EngineDeps, ownerId: string, orderId: st
     deps.logger.info('order.cancelled', { orderId });
     return saved;
   } finally {
-    await orders.releaseLease(orderId, deps.leaseOwner);
+    await orders.releaseLease(orderId, lease);
   }
 }
 

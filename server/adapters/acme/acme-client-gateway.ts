@@ -151,13 +151,22 @@ function toAcmeError(operation: string, error: unknown, failure: CallContext['fa
   return new AcmeError('unexpected', `${operation}: ${message}`, { operation, cause: error });
 }
 
+/**
+ * A badNonce is answered with a fresh nonce and retried at once (RFC 8555 §6.5), without sleeping;
+ * acme-client gives up after 5, which a CA rejecting many nonces exhausts now and then.
+ */
+const BAD_NONCE_RETRIES = 10;
+
 function clientFor(session: AcmeSession | (CaEndpoint & { accountKeyPem: string; accountUrl?: string }), eab?: ExternalAccountBinding) {
-  return new acme.Client({
+  const client = new acme.Client({
     directoryUrl: session.directoryUrl,
     accountKey: session.accountKeyPem,
     ...(session.accountUrl ? { accountUrl: session.accountUrl } : {}),
     ...(eab ? { externalAccountBinding: { kid: eab.kid, hmacKey: eab.hmacKey } } : {}),
   });
+  // Not an option of acme-client's constructor; the field is read on every signed request.
+  (client as unknown as { http: { maxBadNonceRetries: number } }).http.maxBadNonceRetries = BAD_NONCE_RETRIES;
+  return client;
 }
 
 /** The challenge types the product offers (tls-alpn-01 needs control of port 443, which users rarely give). */

@@ -11,25 +11,14 @@ import { promisify } from 'node:util';
 import { EnvelopeCipher, parseMasterKeys } from '../../../server/adapters/crypto/envelope-cipher';
 import { SqliteStore } from '../../../server/adapters/store/sqlite-store';
 import { IDENTITY_HEADER, startLocalApiServer } from '../../../server/local/http-api';
-import type { StoredDoc } from '../../../server/ports/store';
+import { secretContext } from '../../../server/domain/account';
+import type { CertificateDoc, CertificateVersionDoc } from '../../../server/domain/certificate';
 import { recordingLogger } from '../support/recording-logger';
 import { useTempDir } from '../support/temp-dir';
 
 jest.setTimeout(60_000);
 const ROOT = join(__dirname, '../../..');
 
-interface CertificateDoc extends StoredDoc {
-  names: string[];
-  currentVersionId: string;
-  notAfter: number;
-  nextActionAt: number;
-}
-interface VersionDoc extends StoredDoc {
-  chainPem: string;
-  privateKeySealed: string;
-  notBefore: number;
-  notAfter: number;
-}
 
 function withoutMasterKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { CERTKEEPER_MASTER_KEY: _dropped, ...rest } = env;
@@ -57,19 +46,19 @@ describe('npm start -- --once', () => {
     try {
       const [certificate] = (await store.collection<CertificateDoc>('certificates').listByOwner('local-demo-user', { limit: 10 })).items;
       expect(certificate?.names).toEqual(['demo.certkeeper.test', '*.demo.certkeeper.test']);
-      const version = await store.collection<VersionDoc>('certificateVersions').get(certificate!.currentVersionId);
+      const version = await store.collection<CertificateVersionDoc>('certificateVersions').get(certificate!.currentVersionId ?? '');
       expect(version).not.toBeNull();
-      const lifetime = version!.notAfter - version!.notBefore;
+      const lifetime = version!.leaf.notAfter - version!.leaf.notBefore;
       expect(Math.round(lifetime / 86_400_000)).toBe(47);
       // Renewal is scheduled with a third of the lifetime left.
-      expect(certificate!.nextActionAt).toBe(version!.notAfter - Math.floor(lifetime / 3));
+      expect(certificate!.nextActionAt).toBe(version!.leaf.notAfter - Math.floor(lifetime / 3));
 
       expect(version!.privateKeySealed).not.toContain('PRIVATE KEY');
-      const keyPem = cipher.decrypt(version!.privateKeySealed, `certificateVersions/${version!._id}/privateKey`);
+      const keyPem = cipher.decrypt(version!.privateKeySealed ?? '', secretContext.orderKey(version!.orderId));
       const leaf = new X509Certificate(version!.chainPem);
       const publicFromKey = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
       expect(Buffer.compare(publicFromKey, leaf.publicKey.export({ type: 'spki', format: 'der' }))).toBe(0);
-      expect(await store.collection('certificates').findDue(certificate!.nextActionAt, 10)).toHaveLength(1);
+      expect(await store.collection('certificates').findDue(certificate!.nextActionAt ?? 0, 10)).toHaveLength(1);
     } finally {
       await store.close();
     }
