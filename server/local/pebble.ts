@@ -65,6 +65,9 @@ export interface PebbleStack {
   setTxt(name: string, value: string): Promise<void>;
   /** Removes every TXT value at `name`. */
   clearTxt(name: string): Promise<void>;
+  /** Makes `name` a CNAME of `target` (CNAME delegation of `_acme-challenge`). */
+  setCname(name: string, target: string): Promise<void>;
+  clearCname(name: string): Promise<void>;
   /** Pebble's view of an issued certificate, e.g. `{ Status: 'Revoked', Reason: 1 }`. */
   certificateStatus(serialHex: string): Promise<{ Status: string; Reason?: number }>;
   /** Stops both processes and removes the work directory. Idempotent. */
@@ -155,6 +158,8 @@ export async function startPebbleStack(options: PebbleStackOptions = {}): Promis
       issuingIntermediatePem: () => get(`${managementUrl}/intermediates/0`, tls.caPem),
       setTxt: (name, value) => post(`${challengeManagementUrl}/set-txt`, { host: fqdn(name), value }),
       clearTxt: (name) => post(`${challengeManagementUrl}/clear-txt`, { host: fqdn(name) }),
+      setCname: (name, target) => post(`${challengeManagementUrl}/set-cname`, { host: fqdn(name), target: fqdn(target) }),
+      clearCname: (name) => post(`${challengeManagementUrl}/clear-cname`, { host: fqdn(name) }),
       certificateStatus: async (serialHex) =>
         JSON.parse(await get(`${managementUrl}/cert-status-by-serial/${serialHex}`, tls.caPem)) as {
           Status: string;

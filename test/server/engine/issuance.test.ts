@@ -135,6 +135,61 @@ describe('dns-01 by hand', () => {
   });
 });
 
+describe('the user’s own CSR', () => {
+  test('is used as given; the key never reaches us', async () => {
+    const e = engine();
+    const name = `csr-${seq}.example.test`;
+    const { csrPem } = await e.deps.keys.generate('ec-p384', [name]);
+    const { order } = await e.request({ names: [name], csrPem });
+    await publishDns((await advanceOrder(e.deps, order._id))!);
+    const version = await expectIssued(e, await verifyOrder(e.deps, e.ownerId, order._id), [name]);
+    expect(version.privateKeySealed).toBeNull();
+    expect(version.leaf.publicKey).toMatchObject({ algorithm: 'ec', curve: 'P-384' });
+  });
+
+  test('whose names differ from the request is refused, naming the missing and extra names', async () => {
+    const e = engine();
+    const { csrPem } = await e.deps.keys.generate('ec-p256', ['other.example.test']);
+    const error = (await e.request({ names: [`want-${seq}.example.test`], csrPem }).catch((err: unknown) => err)) as InputRejectedError;
+    expect(error).toBeInstanceOf(InputRejectedError);
+    expect(error.violations.map((v) => `${v.field}:${v.rule}`).sort()).toEqual(['csr:nameExtra', 'csr:nameMissing']);
+    expect(error.violations.every((v) => /[\u4e00-\u9fa5]/.test(v.message))).toBe(true);
+  });
+});
+
+describe('ACME profiles and ARI replacement', () => {
+  test('are sent only when the directory advertises them', async () => {
+    const e = engine();
+    const sent: object[] = [];
+    const real = e.deps.acme;
+    const recording = (advertise: boolean): EngineDeps => ({
+      ...e.deps,
+      // The real gateway, with the directory widened and newOrder requests recorded.
+      acme: Object.assign(Object.create(real) as typeof real, {
+        directory: async (endpoint: Parameters<typeof real.directory>[0]) => ({
+          ...(await real.directory(endpoint)),
+          ...(advertise ? { profiles: { shortlived: 'about six days' }, renewalInfo: 'https://127.0.0.1/renewal-info' } : {}),
+        }),
+        createOrder: (session: Parameters<typeof real.createOrder>[0], request: Parameters<typeof real.createOrder>[1]) => {
+          sent.push(request);
+          return real.createOrder(session, request);
+        },
+      }),
+    });
+    const withName = `profile-${seq}.example.test`;
+    const withoutName = `noprofile-${seq}.example.test`;
+    const withExtras = await e.request({ names: [withName], profile: 'shortlived' });
+    await e.deps.store.collection<OrderDoc>('orders').update(withExtras.order, { replaces: 'aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE' });
+    await advanceOrder(recording(true), withExtras.order._id);
+    const without = await e.request({ names: [withoutName], profile: 'shortlived' });
+    await advanceOrder(recording(false), without.order._id);
+    expect(sent).toEqual([
+      { names: [withName], profile: 'shortlived', replaces: 'aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE' },
+      { names: [withoutName] },
+    ]);
+  });
+});
+
 describe('http-01 by hand', () => {
   let server: Server;
   const files = new Map<string, string>();

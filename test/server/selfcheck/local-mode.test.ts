@@ -3,8 +3,6 @@
  * stands in for the authoritative servers and resolves names for http-01, whose file is served
  * on 127.0.0.1:httpChallengePort, exactly as Pebble's VA would fetch it.
  */
-import { readFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { localSelfCheckOptions, NetworkSelfCheck } from '../../../server/adapters/selfcheck';
 import { describeTxtProblem } from '../../../server/domain/self-check.messages.zh';
 import { startPebbleStack, type PebbleStack } from '../../../server/local/pebble';
@@ -21,25 +19,6 @@ let stack: PebbleStack;
 let web: TestWebServer;
 let guard: NetworkGuard;
 let selfCheck: NetworkSelfCheck;
-
-/** challtestsrv's management API, read from its command line (`-management 127.0.0.1:port`). */
-async function challengeManagementUrl(pid: number): Promise<string> {
-  const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-  const address = args[args.indexOf('-management') + 1];
-  if (address === undefined || !address.startsWith('127.0.0.1:')) throw new Error(`no loopback -management in ${args.join(' ')}`);
-  return `http://${address}`;
-}
-
-function post(url: string, body: unknown): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', timeout: 5_000 }, (response) => {
-      response.resume();
-      response.on('end', () => ((response.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`${url}: ${response.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
 
 beforeAll(async () => {
   guard = guardLoopbackOnly();
@@ -84,11 +63,10 @@ test('absent before the record is published', async () => {
   expect(result).toMatchObject({ ok: false, problem: 'absent', missingValues: [APEX] });
 });
 
-test('follows a CNAME set through challtestsrv’s management API', async () => {
-  const management = await challengeManagementUrl(stack.pids[0]!);
+test('follows a CNAME set in challtestsrv', async () => {
   const source = '_acme-challenge.cname.certkeeper.test';
   const target = 'validation.dns-service.test';
-  await post(`${management}/set-cname`, { host: `${source}.`, target: `${target}.` });
+  await stack.setCname(source, target);
   await stack.setTxt(target, APEX);
   try {
     expect(await selfCheck.checkTxt({ recordName: source, expectedValues: [APEX] })).toEqual({
@@ -96,7 +74,7 @@ test('follows a CNAME set through challtestsrv’s management API', async () => 
       answers: [{ server: stack.dnsServer, address: '127.0.0.1', values: [APEX], queriedName: target }],
     });
   } finally {
-    await post(`${management}/clear-cname`, { host: `${source}.` });
+    await stack.clearCname(source);
     await stack.clearTxt(target);
   }
 });
