@@ -184,8 +184,8 @@ export function nextStep(order: OrderDoc, now: number): OrderStep {
   }
 }
 
-/** Waits between status polls while the CA works (validating, finalizing). */
-const POLL_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+/** Waits between status polls while the CA works (validating, finalizing); the first look is immediate. */
+const POLL_DELAYS_MS = [0, 50, 100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 /** Waits after a transient failure (rate limit, CA down, network). */
 const RETRY_DELAYS_MS = [5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000];
 /** Waits between automatic self-checks while the user sets up the challenge. */

@@ -12,8 +12,10 @@
  * - order, authorization and certificate URLs are carried by us, never lost.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import * as acme from 'acme-client';
 import axios, { type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { HttpsProxyAgent } from 'https-proxy-agent';
@@ -91,9 +93,12 @@ function agentFor(endpoint: CaEndpoint): Agent {
   const key = `${endpoint.proxyUrl ?? ''}\n${endpoint.trustPem ?? ''}`;
   let agent = agents.get(key);
   if (!agent) {
-    // With extra roots, trust them in addition to Node's bundled roots, not instead of them.
-    const ca = endpoint.trustPem ? [...tlsRootCertificates(), endpoint.trustPem] : undefined;
-    agent = endpoint.proxyUrl ? new TrustingProxyAgent(endpoint.proxyUrl, ca) : new HttpsAgent({ ca, keepAlive: true });
+    // Extra roots are trusted in addition to Node's bundled ones. The TLS context is built once:
+    // passing `ca` per connection would re-parse the whole root list on every handshake.
+    const secureContext = endpoint.trustPem ? createSecureContext({ ca: [...rootCertificates, endpoint.trustPem] }) : undefined;
+    agent = endpoint.proxyUrl
+      ? new TrustingProxyAgent(endpoint.proxyUrl, secureContext)
+      : new HttpsAgent({ keepAlive: true, ...(secureContext ? { secureContext } : {}) });
     agents.set(key, agent);
   }
   return agent;
@@ -106,21 +111,15 @@ function agentFor(endpoint: CaEndpoint): Agent {
 class TrustingProxyAgent extends HttpsProxyAgent<string> {
   constructor(
     proxyUrl: string,
-    private readonly trust: string[] | undefined,
+    private readonly secureContext: SecureContext | undefined,
   ) {
     super(proxyUrl, { keepAlive: true });
   }
 
   override async connect(...[request, options]: Parameters<HttpsProxyAgent<string>['connect']>) {
-    // Only TLS endpoints read `ca`; the CA directory is always https.
-    return super.connect(request, this.trust && options.secureEndpoint ? { ...options, ca: this.trust } : options);
+    // Only TLS endpoints read it; the CA directory is always https.
+    return super.connect(request, this.secureContext && options.secureEndpoint ? { ...options, secureContext: this.secureContext } : options);
   }
-}
-
-function tlsRootCertificates(): string[] {
-  // Loaded lazily: only endpoints with extra roots need the bundled list spelled out.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:tls is only needed here
-  return [...(require('node:tls') as typeof import('node:tls')).rootCertificates];
 }
 
 /** Runs one CA operation with the endpoint's settings and turns any failure into an AcmeError. */
@@ -157,7 +156,17 @@ function toAcmeError(operation: string, error: unknown, failure: CallContext['fa
  */
 const BAD_NONCE_RETRIES = 10;
 
+/**
+ * Clients are kept per (directory, account key, account URL, EAB key id) for the life of the
+ * process, so a warm function instance reads each CA's directory once instead of on every step.
+ */
+const clients = new Map<string, acme.Client>();
+const MAX_CLIENTS = 64;
+
 function clientFor(session: AcmeSession | (CaEndpoint & { accountKeyPem: string; accountUrl?: string }), eab?: ExternalAccountBinding) {
+  const key = [session.directoryUrl, createHash('sha256').update(session.accountKeyPem).digest('hex'), session.accountUrl ?? '', eab?.kid ?? ''].join('\n');
+  const cached = clients.get(key);
+  if (cached) return cached;
   const client = new acme.Client({
     directoryUrl: session.directoryUrl,
     accountKey: session.accountKeyPem,
@@ -166,6 +175,11 @@ function clientFor(session: AcmeSession | (CaEndpoint & { accountKeyPem: string;
   });
   // Not an option of acme-client's constructor; the field is read on every signed request.
   (client as unknown as { http: { maxBadNonceRetries: number } }).http.maxBadNonceRetries = BAD_NONCE_RETRIES;
+  if (clients.size >= MAX_CLIENTS) {
+    const oldest = clients.keys().next().value;
+    if (oldest !== undefined) clients.delete(oldest);
+  }
+  clients.set(key, client);
   return client;
 }
 
