@@ -8,7 +8,7 @@ import { AcmeClientGateway } from '../../../server/adapters/acme/acme-client-gat
 import { retryAfterMs, transportKind } from '../../../server/adapters/acme/problems';
 import { startPebbleStack, type PebbleStack } from '../../../server/local/pebble';
 import { AcmeError, type AcmeSession, type CaEndpoint } from '../../../server/ports/acme';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { startFaultProxyFor, type FaultProxy } from '../support/fault-proxy';
 import * as acme from 'acme-client';
 
 jest.setTimeout(60_000);
@@ -21,12 +21,7 @@ let viaProxy: CaEndpoint;
 
 beforeAll(async () => {
   stack = await startPebbleStack();
-  proxy = await startFaultProxy({
-    target: new URL(stack.directoryUrl).origin,
-    certPath: stack.listenerCertPath,
-    keyPath: stack.listenerKeyPath,
-    targetCa: stack.caCertPem,
-  });
+  proxy = await startFaultProxyFor(stack);
   direct = { directoryUrl: stack.directoryUrl, trustPem: stack.caCertPem, timeoutMs: 5_000 };
   viaProxy = { directoryUrl: proxy.directoryUrl, trustPem: stack.caCertPem, timeoutMs: 5_000 };
 });

@@ -15,7 +15,7 @@ import type { EngineDeps } from '../../../server/usecases/engine';
 import { cancelOrder, verifyOrder } from '../../../server/usecases/manage-orders';
 import { requestCertificate, type CertificateRequest } from '../../../server/usecases/request-certificate';
 import { revokeCertificate } from '../../../server/usecases/revoke-certificate';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { startFaultProxyFor, type FaultProxy } from '../support/fault-proxy';
 import { openEngineStore, type EngineStore } from './support';
 
 jest.setTimeout(60_000);
@@ -27,12 +27,7 @@ let seq = 0;
 
 beforeAll(async () => {
   stack = await startPebbleStack();
-  proxy = await startFaultProxy({
-    target: new URL(stack.directoryUrl).origin,
-    certPath: stack.listenerCertPath,
-    keyPath: stack.listenerKeyPath,
-    targetCa: stack.caCertPem,
-  });
+  proxy = await startFaultProxyFor(stack);
   env = await openEngineStore();
 });
 afterAll(async () => {

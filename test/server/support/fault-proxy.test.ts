@@ -7,7 +7,7 @@ import { Agent, request } from 'node:https';
 import * as acme from 'acme-client';
 import { startPebbleStack, type PebbleStack } from '../../../server/local/pebble';
 import { plainAcmeClient } from './plain-acme';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { startFaultProxyFor, type FaultProxy } from './fault-proxy';
 
 jest.setTimeout(60_000);
 
@@ -37,12 +37,7 @@ describe('fault proxy in front of Pebble', () => {
 
   beforeAll(async () => {
     stack = await startPebbleStack();
-    proxy = await startFaultProxy({
-      target: new URL(stack.directoryUrl).origin,
-      certPath: stack.listenerCertPath,
-      keyPath: stack.listenerKeyPath,
-      targetCa: stack.caCertPem,
-    });
+    proxy = await startFaultProxyFor(stack);
     acme.axios.defaults.httpsAgent = new Agent({ ca: stack.caCertPem });
     acme.axios.defaults.timeout = 10_000;
     acme.axios.defaults.proxy = false;

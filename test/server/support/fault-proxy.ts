@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Agent, createServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { PebbleStack } from '../../../server/local/pebble';
 
 export interface FaultMatch {
   /** HTTP method, e.g. 'POST'; any method when omitted. */
@@ -70,6 +71,16 @@ interface Rule {
   match: FaultMatch;
   left: number;
   action: { kind: 'respond'; response: FaultResponse } | { kind: 'reset' };
+}
+
+/** A fault proxy in front of a running local CA stack, serving Pebble's own listener certificate. */
+export function startFaultProxyFor(stack: Pick<PebbleStack, 'directoryUrl' | 'listenerCertPath' | 'listenerKeyPath' | 'caCertPem'>): Promise<FaultProxy> {
+  return startFaultProxy({
+    target: new URL(stack.directoryUrl).origin,
+    certPath: stack.listenerCertPath,
+    keyPath: stack.listenerKeyPath,
+    targetCa: stack.caCertPem,
+  });
 }
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
