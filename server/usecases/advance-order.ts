@@ -77,10 +77,8 @@ async function runStep(deps: EngineDeps, order: OrderDoc, step: Exclude<ReturnTy
       attempts: order.attempts + 1,
       retryInMs: delay,
     });
-    return save(deps, order, {
-      attempts: order.attempts + 1,
-      nextActionAt: deps.clock.now() + delay,
-      lastError: orderProblem(deps, { kind: acmeError?.kind ?? 'internal', detail: error instanceof Error ? error.message : String(error), status: acmeError?.details.status ?? null }, retryAfterMs),
-    });
+    const problem = orderProblem(deps, { kind: acmeError?.kind ?? 'internal', detail: error instanceof Error ? error.message : String(error), status: acmeError?.details.status ?? null }, retryAfterMs);
+    // Due exactly `delay` after the failure was recorded.
+    return save(deps, order, { attempts: order.attempts + 1, nextActionAt: problem.at + delay, lastError: problem });
   }
 }

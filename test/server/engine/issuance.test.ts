@@ -300,6 +300,7 @@ describe('faults', () => {
     const name = `refused-${seq}.example.test`;
     const { order } = await e.request({ names: [name] });
     const placed = await advanceOrder(e.deps, order._id);
+    expect({ state: placed?.state, lastError: placed?.lastError ?? null }).toEqual({ state: 'awaitingUser', lastError: null });
     // Publish a wrong value, and skip our self-check by answering the challenge directly.
     const [instruction] = dnsInstructions(placed!.challenges);
     await stack.setTxt(instruction!.recordName, 'not-the-right-value');
