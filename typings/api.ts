@@ -3,16 +3,32 @@
  *
  * Both sides import these types: the Mini Program's `services/` send `ApiRequest`s and read
  * `ApiResponse`s, the function's dispatcher is typed against `ApiActions`. Renaming a field here
- * breaks the build on both sides, which is the point.
+ * breaks the build on both sides, which is the point. Domain vocabulary (states, key types, CA ids)
+ * comes from `server/domain`, type-only, so there is one definition of each.
  */
+import type { CaId } from '../server/domain/ca-catalog';
+import type { CertificateStatus, RevocationReason } from '../server/domain/certificate';
+import type { DnsInstruction, HttpInstruction, OrderState, ProgressStep, ValidationMethod } from '../server/domain/order';
+import type { KeyType } from '../server/ports/keys';
+
+export type { CaId, CertificateStatus, DnsInstruction, HttpInstruction, KeyType, OrderState, ProgressStep, RevocationReason, ValidationMethod };
 
 /** Every action the `api` function answers: its request payload and its success data. */
 export interface ApiActions {
   /** Connectivity check: proves the call reached the function and who the platform says the caller is. */
-  ping: {
-    request: NoPayload;
-    response: PingResult;
-  };
+  ping: { request: NoPayload; response: PingResult };
+  listCertificates: { request: { limit?: number; cursor?: string | null }; response: CertificatePage };
+  getCertificate: { request: { certificateId: string }; response: CertificateDetail };
+  createRequest: { request: CreateRequestInput; response: { certificateId: string; order: OrderView } };
+  getOrder: { request: { orderId: string }; response: OrderView };
+  /** Self-check, then (if it passes) submit to the CA and carry the order as far as it goes now. */
+  verifyOrder: { request: { orderId: string }; response: OrderView };
+  cancelOrder: { request: { orderId: string }; response: OrderView };
+  exportCertificate: { request: ExportInput; response: ExportResult };
+  revokeCertificate: { request: { certificateId: string; reason: RevocationReason }; response: CertificateDetail };
+  deleteCertificate: { request: { certificateId: string }; response: { deleted: true } };
+  getSettings: { request: NoPayload; response: UserSettings };
+  updateSettings: { request: Partial<UserSettings>; response: UserSettings };
 }
 
 export type ApiAction = keyof ApiActions;
@@ -28,6 +44,145 @@ export interface PingResult {
   serverTime: number;
 }
 
+/** How urgent a certificate's expiry is: safe (> 30 days), warning (≤ 30), critical (≤ 7), expired. */
+export type ExpiryLevel = 'safe' | 'warning' | 'critical' | 'expired' | 'none';
+
+export interface CertificateSummary {
+  id: string;
+  /** A-label names, as issued. */
+  names: string[];
+  /** Unicode names for display (IDN shown as the user typed them). */
+  displayNames: string[];
+  caId: CaId;
+  caName: string;
+  status: CertificateStatus;
+  notAfter: number | null;
+  /** Whole days until notAfter (negative once expired); null before the first issuance. */
+  daysLeft: number | null;
+  expiryLevel: ExpiryLevel;
+  autoRenew: boolean;
+  /** The order under way or last run for this certificate. */
+  currentOrderId: string | null;
+  orderState: OrderState | null;
+}
+
+export interface CertificatePage {
+  items: CertificateSummary[];
+  nextCursor: string | null;
+}
+
+export interface CertificateVersionView {
+  id: string;
+  serialNumber: string;
+  notBefore: number;
+  notAfter: number;
+  issuer: string;
+  issuerCommonName: string | null;
+  dnsNames: string[];
+  keyAlgorithm: string;
+  keyBits: number;
+  curve: string | null;
+  signatureAlgorithm: string;
+  sha256: string;
+  spkiSha256: string;
+  chainLength: number;
+  chainOrdered: boolean;
+  revokedAt: number | null;
+  revocationReason: RevocationReason | null;
+  /** False when the user brought their own CSR and keeps the key. */
+  hasPrivateKey: boolean;
+  issuedAt: number;
+}
+
+export interface CertificateDetail extends CertificateSummary {
+  keyType: KeyType | null;
+  validation: ValidationMethod;
+  /** Newest first. */
+  versions: CertificateVersionView[];
+}
+
+export interface CreateRequestInput {
+  names: string[];
+  caId: CaId;
+  validation: ValidationMethod;
+  /** Generate the key server-side (default ECDSA P-256)… */
+  keyType?: KeyType;
+  /** …or bring a CSR; its key never reaches us. */
+  csrPem?: string;
+  /** For `custom` CAs (commercial DV/OV/EV vendors give one). */
+  directoryUrl?: string;
+  /** External Account Binding from the CA's console (ZeroSSL, Google Trust Services, vendors). */
+  eab?: { kid: string; hmacKey: string };
+  profile?: string;
+  autoRenew?: boolean;
+}
+
+export interface SelfCheckItemView {
+  target: string;
+  names: string[];
+  ok: boolean;
+  /** Chinese: what is wrong and how to fix it; null when the item passed. */
+  reason: string | null;
+  fix: string | null;
+  missingValues: string[];
+}
+
+export interface OrderView {
+  id: string;
+  certificateId: string;
+  state: OrderState;
+  progress: ProgressStep | null;
+  names: string[];
+  displayNames: string[];
+  validation: ValidationMethod;
+  /** What to publish, for names still pending (dns-01). */
+  dnsInstructions: DnsInstruction[];
+  /** What to serve, for names still pending (http-01). */
+  httpInstructions: HttpInstruction[];
+  selfCheck: { at: number; ok: boolean; items: SelfCheckItemView[] } | null;
+  /** The last problem, explained in Chinese with a fix. */
+  lastError: { kind: string; explanation: string; fix: string; identifier: string | null; at: number } | null;
+  /** When the order will next move by itself (automatic self-check, CA polling, retry). */
+  nextActionAt: number | null;
+  /** When the CA forgets the order. */
+  caExpiresAt: number | null;
+}
+
+export type ExportFormat = 'fullchain' | 'leaf' | 'chain' | 'privateKey' | 'pfx';
+
+export interface ExportInput {
+  certificateId: string;
+  format: ExportFormat;
+  /** PFX only: 8–64 characters, chosen by the user. */
+  password?: string;
+}
+
+export interface ServerSnippet {
+  server: 'nginx' | 'apache' | 'iis' | 'tomcat';
+  /** The files this server needs, by export format. */
+  files: ExportFormat[];
+  /** Configuration text naming those files. */
+  config: string;
+}
+
+export interface ExportResult {
+  format: ExportFormat;
+  fileName: string;
+  /** PEM text for the clipboard; absent for PFX (binary). */
+  text: string | null;
+  /** A short-lived download link to the file in cloud storage, when storage is configured. */
+  tempUrl: string | null;
+  tempUrlExpiresAt: number | null;
+  snippets: ServerSnippet[];
+}
+
+export interface UserSettings {
+  /** Days before expiry at which to remind (descending), e.g. [30, 14, 7, 3, 1]. */
+  reminderDays: number[];
+  /** Remind on the day of expiry too. */
+  remindOnExpiry: boolean;
+}
+
 /** What `wx.cloud.callFunction({ name: 'api', data })` sends. */
 export type ApiRequest<A extends ApiAction = ApiAction> = { action: A } & ApiActions[A]['request'];
 
@@ -39,14 +194,20 @@ export type ApiErrorCode =
   | 'INVALID_REQUEST'
   | 'UNKNOWN_ACTION'
   | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'CA_ERROR'
   | 'INTERNAL';
 
 export interface ApiError {
   code: ApiErrorCode;
   /** Chinese, for the user. */
   message: string;
-  /** The request field that broke a rule, when there is one (e.g. `action`). */
+  /** The request field that broke a rule, when there is one (e.g. `names[2]`). */
   field?: string;
+  /** Every broken rule, when the request broke several. */
+  violations?: { field: string; rule: string; message: string }[];
 }
 
 export type ApiResponse<A extends ApiAction = ApiAction> =

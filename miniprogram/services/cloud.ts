@@ -4,6 +4,14 @@
  * envelope into either the action's data or an `ApiCallError`.
  */
 import type { ApiAction, ApiActions, ApiErrorCode, ApiRequest } from '../../typings/api';
+import { LOCAL_RUNTIME } from '../config';
+
+/** One broken rule, as the function reports it. */
+export interface ApiViolation {
+  field: string;
+  rule: string;
+  message: string;
+}
 
 /** The single cloud function that dispatches every action (see `typings/api.ts`). */
 export const API_FUNCTION_NAME = 'api';
@@ -27,6 +35,10 @@ const SERVER_ERROR_CODES: Readonly<Record<ApiErrorCode, true>> = {
   INVALID_REQUEST: true,
   UNKNOWN_ACTION: true,
   UNAUTHENTICATED: true,
+  NOT_FOUND: true,
+  CONFLICT: true,
+  RATE_LIMITED: true,
+  CA_ERROR: true,
   INTERNAL: true,
 };
 
@@ -39,14 +51,17 @@ export class ApiCallError extends Error {
   readonly code: ApiCallErrorCode;
   /** The request field that broke a rule, when the function names one. */
   readonly field: string | undefined;
+  /** Every broken rule with its field, when the request broke several (show each by its field). */
+  readonly violations: ApiViolation[];
 
-  constructor(code: ApiCallErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: ApiCallErrorCode, message: string, options: { field?: string; violations?: ApiViolation[]; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     // Keeps `instanceof` working when the class is compiled down to ES5 (DevTools `es6: true`).
     Object.setPrototypeOf(this, ApiCallError.prototype);
     this.name = 'ApiCallError';
     this.code = code;
     this.field = options.field;
+    this.violations = options.violations ?? [];
   }
 }
 
@@ -64,11 +79,25 @@ export async function callApi<A extends ApiAction>(
   const request: ApiRequest<A> = { ...payload, action };
   let result: unknown;
   try {
-    ({ result } = await wx.cloud.callFunction({ name: API_FUNCTION_NAME, data: request }));
+    result = LOCAL_RUNTIME ? await callLocalRuntime(LOCAL_RUNTIME, request) : (await wx.cloud.callFunction({ name: API_FUNCTION_NAME, data: request })).result;
   } catch (cause) {
     throw new ApiCallError('NETWORK', CLIENT_ERROR_MESSAGES.NETWORK, { cause });
   }
   return unwrap(action, result);
+}
+
+/** Development: the same event to the local runtime's `POST /fn/api`, identity in a header. */
+function callLocalRuntime(runtime: { url: string; openId: string }, data: object): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: runtime.url,
+      method: 'POST',
+      data,
+      header: { 'content-type': 'application/json', 'x-certkeeper-openid': runtime.openId },
+      success: (response) => resolve(response.data),
+      fail: (error) => reject(new Error(error.errMsg)),
+    });
+  });
 }
 
 function unwrap<A extends ApiAction>(action: A, result: unknown): ApiActions[A]['response'] {
@@ -92,7 +121,12 @@ function serverError(error: Record<string, unknown>): ApiCallError {
   const message =
     typeof error.message === 'string' && error.message.trim() !== '' ? error.message : FALLBACK_SERVER_MESSAGE;
   const field = typeof error.field === 'string' ? error.field : undefined;
-  return new ApiCallError(code, message, field === undefined ? {} : { field });
+  const violations = Array.isArray(error.violations) ? error.violations.filter(isViolation) : [];
+  return new ApiCallError(code, message, { ...(field === undefined ? {} : { field }), violations });
+}
+
+function isViolation(value: unknown): value is ApiViolation {
+  return isRecord(value) && typeof value.field === 'string' && typeof value.rule === 'string' && typeof value.message === 'string';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -71,7 +71,11 @@ export interface SelfCheckItem {
   ok: boolean;
   problem: string | null;
   missingValues: string[];
+  /** English, for logs. */
   detail: string;
+  /** Chinese, for the user: what is wrong and how to fix it (null when the item passed). */
+  reason: string | null;
+  fix: string | null;
 }
 
 export interface SelfCheckRecord {

@@ -4,34 +4,35 @@
  */
 import * as v from 'valibot';
 import type { ApiAction, ApiActions, ApiError, ApiRequest, ApiResponse } from '../../typings/api';
+import { explainOrderProblem } from '../domain/acme.messages.zh';
+import { ConflictError, InputRejectedError, NotFoundError } from '../domain/errors';
+import { AcmeError } from '../ports/acme';
 import type { Clock } from '../ports/clock';
+import type { FileStorage } from '../ports/files';
 import type { Logger } from '../ports/logger';
+import type { EngineDeps } from '../usecases/engine';
 import { API_ERROR_MESSAGES, FIELD_RULE_MESSAGES } from './messages';
+import { ACTION_RUNNERS } from './actions';
+import { ACTION_SCHEMAS } from './schemas';
 
 export interface ApiDependencies {
   /** The platform-verified caller, undefined when the invocation has none. */
   openId: string | undefined;
   clock: Clock;
   logger: Logger;
+  /** Built on first use, so `ping` costs no SDK set-up. */
+  engine?: () => EngineDeps;
+  /** Where exports are put for download; without it exports come back as text only. */
+  files?: FileStorage;
 }
 
-interface ActionContext extends ApiDependencies {
+export interface ActionContext {
   openId: string;
+  clock: Clock;
+  logger: Logger;
+  engine: () => EngineDeps;
+  files: FileStorage | undefined;
 }
-
-type ActionTable = {
-  [A in ApiAction]: {
-    schema: v.GenericSchema<unknown, ApiRequest<A>>;
-    run: (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']>;
-  };
-};
-
-const ACTIONS: ActionTable = {
-  ping: {
-    schema: v.strictObject({ action: v.literal('ping') }),
-    run: async (_request, { openId, clock }) => ({ openId, serverTime: clock.now() }),
-  },
-};
 
 export async function handleApi(event: unknown, deps: ApiDependencies): Promise<ApiResponse> {
   const started = deps.clock.now();
@@ -41,26 +42,42 @@ export async function handleApi(event: unknown, deps: ApiDependencies): Promise<
   try {
     if ('error' in action) response = { ok: false, error: action.error };
     else if (!deps.openId) response = { ok: false, error: { code: 'UNAUTHENTICATED', message: API_ERROR_MESSAGES.UNAUTHENTICATED } };
-    else response = await runAction(action.name, event as Record<string, unknown>, { ...deps, openId: deps.openId });
+    else response = await runAction(action.name, event as Record<string, unknown>, contextOf(deps, deps.openId));
   } catch (error) {
-    deps.logger.error('api.failed', { action: name, error: describeError(error) });
-    return { ok: false, error: { code: 'INTERNAL', message: API_ERROR_MESSAGES.INTERNAL } };
+    const known = knownError(error);
+    if (!known) {
+      deps.logger.error('api.failed', { action: name, error: describeError(error) });
+      return { ok: false, error: { code: 'INTERNAL', message: API_ERROR_MESSAGES.INTERNAL } };
+    }
+    response = { ok: false, error: known };
   }
   if (response.ok) deps.logger.info('api.ok', { action: name, ms: deps.clock.now() - started });
-  else deps.logger.warn('api.rejected', { action: name, code: response.error.code, field: response.error.field });
+  else deps.logger.warn('api.rejected', { action: name, code: response.error.code, field: response.error.field, rules: response.error.violations?.map((v) => v.rule) });
   return response;
 }
 
-async function runAction<A extends ApiAction>(
-  name: A,
-  event: Record<string, unknown>,
-  context: ActionContext,
-): Promise<ApiResponse<A>> {
-  const { schema, run } = ACTIONS[name];
+function contextOf(deps: ApiDependencies, openId: string): ActionContext {
+  let engine: EngineDeps | null = null;
+  return {
+    openId,
+    clock: deps.clock,
+    logger: deps.logger,
+    files: deps.files,
+    engine: () => {
+      if (!deps.engine) throw new Error('api: this runtime has no issuance engine configured');
+      engine ??= deps.engine();
+      return engine;
+    },
+  };
+}
+
+async function runAction<A extends ApiAction>(name: A, event: Record<string, unknown>, context: ActionContext): Promise<ApiResponse<A>> {
   // Older SDKs inject `userInfo` into every event; identity never comes from it.
   const { userInfo: _ignored, ...request } = event;
+  const schema = ACTION_SCHEMAS[name] as v.GenericSchema<unknown, ApiRequest<A>>;
   const parsed = v.safeParse(schema, request);
   if (!parsed.success) return { ok: false, error: invalidField(parsed.issues[0]) };
+  const run = ACTION_RUNNERS[name] as (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']>;
   return { ok: true, data: await run(parsed.output, context) };
 }
 
@@ -72,17 +89,32 @@ function actionOf(event: unknown): { name: ApiAction } | { error: ApiError } {
   if (typeof action !== 'string' || action === '') {
     return { error: { code: 'INVALID_REQUEST', message: FIELD_RULE_MESSAGES.missingAction, field: 'action' } };
   }
-  if (!Object.hasOwn(ACTIONS, action)) {
+  if (!Object.hasOwn(ACTION_RUNNERS, action)) {
     return { error: { code: 'UNKNOWN_ACTION', message: API_ERROR_MESSAGES.UNKNOWN_ACTION, field: 'action' } };
   }
   return { name: action as ApiAction };
 }
 
 function invalidField(issue: v.BaseIssue<unknown> | undefined): ApiError {
-  const field = issue ? v.getDotPath(issue) ?? issue.path?.map((item) => String(item.key)).join('.') : undefined;
+  const field = issue ? (v.getDotPath(issue) ?? undefined) : undefined;
   const unknown = issue?.kind === 'schema' && issue.type === 'strict_object' && issue.expected === 'never';
   const template = unknown ? FIELD_RULE_MESSAGES.unknownField : FIELD_RULE_MESSAGES.invalidField;
   return { code: 'INVALID_REQUEST', message: template.replace('{field}', field ?? ''), ...(field ? { field } : {}) };
+}
+
+/** Errors with a meaning for the user; anything else is INTERNAL. */
+function knownError(error: unknown): ApiError | null {
+  if (error instanceof InputRejectedError) {
+    const [first] = error.violations;
+    return { code: 'INVALID_REQUEST', message: first?.message ?? API_ERROR_MESSAGES.INVALID_REQUEST, ...(first ? { field: first.field } : {}), violations: [...error.violations] };
+  }
+  if (error instanceof NotFoundError) return { code: 'NOT_FOUND', message: API_ERROR_MESSAGES.NOT_FOUND };
+  if (error instanceof ConflictError) return { code: error.rule === 'rateLimited' ? 'RATE_LIMITED' : 'CONFLICT', message: error.userMessage };
+  if (error instanceof AcmeError) {
+    const { explanation, fix } = explainOrderProblem(error.kind);
+    return { code: 'CA_ERROR', message: `${explanation}${fix}` };
+  }
+  return null;
 }
 
 /** Name and message only: stacks and causes may carry request data. */

@@ -1,64 +1,59 @@
 /**
- * The guided demo of the local runtime: one certificate for a demo domain, through the same use
- * cases the `api` function runs, against the local Pebble CA, printing each step a user goes
- * through. Publishing the TXT records is the user's part; here the demo does it in the local DNS.
+ * The guided demo of the local runtime: through the same HTTP interface a client uses, it
+ * requests a certificate for a demo domain, shows the instructions, publishes them (the user's
+ * part; here through the dev endpoint into the local DNS), verifies, waits for issuance, lists
+ * and exports the certificate, printing each step.
  */
-import type { CertificateDoc, CertificateVersionDoc } from '../domain/certificate';
-import { dnsInstructions } from '../domain/order';
-import { advanceOrder } from '../usecases/advance-order';
-import type { EngineDeps } from '../usecases/engine';
-import { verifyOrder } from '../usecases/manage-orders';
-import { requestCertificate } from '../usecases/request-certificate';
-import type { PebbleStack } from './pebble';
+import type { ApiAction, ApiActions, ApiRequest, OrderView } from '../../typings/api';
+import type { LocalApiServer } from './http-api';
 
 export interface DemoResult {
   certificateId: string;
-  versionId: string;
   serialNumber: string;
-  notAfter: number;
-  daysLeft: number;
+  daysLeft: number | null;
+  fullchainPem: string;
 }
 
-const DAY_MS = 86_400_000;
-const STEPS = 6;
+const STEPS = 7;
 
-export async function runDemoIssuance(input: {
-  deps: EngineDeps;
-  stack: Pick<PebbleStack, 'directoryUrl' | 'setTxt' | 'clearTxt'>;
-  ownerId: string;
-  names: string[];
-  say: (line: string) => void;
-}): Promise<DemoResult> {
-  const { deps, stack, ownerId, names, say } = input;
+export async function runDemo(input: { api: LocalApiServer; ownerId: string; names: string[]; say: (line: string) => void }): Promise<DemoResult> {
+  const { api, ownerId, names, say } = input;
   const step = (n: number, text: string) => say(`[${n}/${STEPS}] ${text}`);
-  step(1, `Local CA ready: ${stack.directoryUrl} (Pebble, loopback only)`);
+  const call = async <A extends ApiAction>(request: ApiRequest<A>): Promise<ApiActions[A]['response']> => {
+    const response = await api.call(request, ownerId);
+    if (!response.ok) throw new Error(`demo: ${request.action} failed: ${response.error.code} ${response.error.message}`);
+    return response.data;
+  };
 
-  const { certificate, order } = await requestCertificate(deps, { ownerId, names, caId: 'pebble', validation: 'dns-01', keyType: 'ec-p256' });
-  step(2, `Requested certificates/${certificate._id} for ${names.join(', ')} (ECDSA P-256, DNS validation)`);
+  const created = await call<'createRequest'>({ action: 'createRequest', names, caId: 'pebble', validation: 'dns-01', keyType: 'ec-p256' });
+  step(1, `Requested ${names.join(', ')} from the local CA (ECDSA P-256, DNS validation): order ${created.order.id}`);
 
-  const placed = await advanceOrder(deps, order._id);
-  if (placed?.state !== 'awaitingUser') throw new Error(`demo: the order is ${placed?.state ?? 'gone'}, not waiting for DNS records`);
-  const instructions = dnsInstructions(placed.challenges);
-  for (const instruction of instructions) {
-    step(3, `Add TXT ${instruction.recordName} with ${instruction.values.length} value(s): ${instruction.values.join(' , ')}`);
+  for (const instruction of created.order.dnsInstructions) {
+    step(2, `Add a TXT record ${instruction.recordName} with ${instruction.values.length} value(s): ${instruction.values.join(' , ')}`);
   }
-
-  for (const instruction of instructions) for (const value of instruction.values) await stack.setTxt(instruction.recordName, value);
-  step(4, 'Records published (in the local DNS); "verify" tapped: self-check, then the CA validates');
-  const issued = await verifyOrder(deps, ownerId, order._id);
-  for (const instruction of instructions) await stack.clearTxt(instruction.recordName);
-  if (issued.state !== 'issued' || !issued.issuedVersionId) {
-    throw new Error(`demo: the order ended ${issued.state}: ${issued.lastError?.detail ?? 'no detail'}`);
+  for (const instruction of created.order.dnsInstructions) {
+    for (const value of instruction.values) await api.dev('/dev/txt', { name: instruction.recordName, value });
   }
+  step(3, 'Records published (through the dev endpoint into the local DNS)');
 
-  const version = await deps.store.collection<CertificateVersionDoc>('certificateVersions').get(issued.issuedVersionId);
-  const lineage = await deps.store.collection<CertificateDoc>('certificates').get(certificate._id);
-  if (!version || !lineage) throw new Error('demo: the issued certificate is not in the store');
-  const { leaf } = version;
-  step(5, `Issued serial ${leaf.serialNumber} by ${leaf.issuerCommonName ?? leaf.issuer}, valid until ${new Date(leaf.notAfter).toISOString()}; chain of ${version.chainLength} ${version.chainOrdered ? 'in order' : 'OUT OF ORDER'}`);
+  let order: OrderView = await call<'verifyOrder'>({ action: 'verifyOrder', orderId: created.order.id });
+  step(4, `Verify tapped: self-check ${order.selfCheck?.ok ? 'passed' : 'failed'}, order is ${order.state}`);
+  for (let wait = 250; order.state !== 'issued' && order.state !== 'invalid' && wait < 8_000; wait *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    order = await call<'getOrder'>({ action: 'getOrder', orderId: order.id });
+  }
+  if (order.state !== 'issued') throw new Error(`demo: the order ended ${order.state}: ${order.lastError?.explanation ?? ''}`);
 
-  const daysLeft = Math.floor((leaf.notAfter - deps.clock.now()) / DAY_MS);
-  const renewal = lineage.nextActionAt === null ? 'no renewal scheduled' : `renewal due ${new Date(lineage.nextActionAt).toISOString()}`;
-  step(6, `Stored certificateVersions/${version._id}; private key encrypted (${version.privateKeySealed?.split('.').slice(0, 2).join('.') ?? 'none'}…); ${daysLeft} days left, ${renewal}`);
-  return { certificateId: certificate._id, versionId: version._id, serialNumber: leaf.serialNumber, notAfter: leaf.notAfter, daysLeft };
+  const detail = await call<'getCertificate'>({ action: 'getCertificate', certificateId: created.certificateId });
+  const [version] = detail.versions;
+  if (!version) throw new Error('demo: issued, but no version is listed');
+  step(5, `Issued serial ${version.serialNumber} by ${version.issuerCommonName ?? version.issuer}, valid until ${new Date(version.notAfter).toISOString()}, ${detail.daysLeft ?? '?'} days left`);
+
+  const list = await call<'listCertificates'>({ action: 'listCertificates' });
+  step(6, `Certificate list: ${list.items.map((item) => `${item.displayNames.join(', ')} [${item.status}, ${item.expiryLevel}, ${item.daysLeft ?? '-'} days]`).join('; ')}`);
+
+  const exported = await call<'exportCertificate'>({ action: 'exportCertificate', certificateId: created.certificateId, format: 'fullchain' });
+  const pfx = await call<'exportCertificate'>({ action: 'exportCertificate', certificateId: created.certificateId, format: 'pfx', password: 'demo-password-1' });
+  step(7, `Exported ${exported.fileName} (${exported.text?.length ?? 0} characters, link ${exported.tempUrl ?? 'none'}) and ${pfx.fileName} (link ${pfx.tempUrl ?? 'none'}); nginx: ${exported.snippets.find((s) => s.server === 'nginx')?.files.join(' + ') ?? '-'}`);
+  return { certificateId: created.certificateId, serialNumber: version.serialNumber, daysLeft: detail.daysLeft, fullchainPem: exported.text ?? '' };
 }

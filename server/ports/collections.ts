@@ -23,6 +23,10 @@ export const COLLECTIONS = [
   'credentials',
   /** Notification outbox with dedupe keys and delivery results. */
   'notifications',
+  /** Per-user counters for rate limits (one document per user and action). */
+  'rateLimits',
+  /** Who did what to a secret, e.g. every private key export. */
+  'auditEvents',
 ] as const;
 
 export type CollectionName = (typeof COLLECTIONS)[number];

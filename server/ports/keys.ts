@@ -69,6 +69,11 @@ export interface KeyService {
   inspectChain(chainPem: string): ChainInfo;
   /** True when `privateKeyPem` is the key of the chain's leaf certificate. */
   keyMatchesCertificate(privateKeyPem: string, certificatePem: string): boolean;
+  /**
+   * A PKCS#12 (PFX) file with the key and the chain, protected by `password`, that Windows (IIS),
+   * Java (Tomcat) and OpenSSL import.
+   */
+  createPfx(input: { privateKeyPem: string; chainPem: string; password: string; friendlyName: string }): Uint8Array;
 }
 
 /** Input that is not what it claims to be (not a CSR, not a certificate). */

@@ -17,6 +17,7 @@ import {
   type SelfCheckItem,
   type SelfCheckRecord,
 } from '../domain/order';
+import { describeHttpProblem, describeTxtProblem } from '../domain/self-check.messages.zh';
 import { AcmeError, type AcmeAuthorizationView, type AcmeProblem, type AcmeSession } from '../ports/acme';
 import { DuplicateIdError, type DocPatch } from '../ports/store';
 import type { EngineDeps } from './engine';
@@ -115,23 +116,31 @@ async function selfCheck(deps: EngineDeps, order: OrderDoc, pending: ChallengeTa
   const items: SelfCheckItem[] = [];
   if (order.validation === 'dns-01') {
     const byRecord = new Map<string, ChallengeTask[]>();
-    for (const task of pending) byRecord.set(`_acme-challenge.${task.name}`, [...(byRecord.get(`_acme-challenge.${task.name}`) ?? []), task]);
+    for (const task of pending) {
+      const recordName = `_acme-challenge.${task.name}`;
+      byRecord.set(recordName, [...(byRecord.get(recordName) ?? []), task]);
+    }
     for (const [recordName, tasks] of byRecord) {
-      const result = await deps.selfCheck.checkTxt({ recordName, expectedValues: tasks.map((t) => t.proof) });
-      items.push({
-        target: recordName,
-        names: tasks.map((t) => (t.wildcard ? `*.${t.name}` : t.name)),
-        ok: result.ok,
-        problem: result.ok ? null : result.problem,
-        missingValues: result.ok ? [] : result.missingValues,
-        detail: result.ok ? 'all values visible at every authoritative server' : result.detail,
-      });
+      const request = { recordName, expectedValues: tasks.map((t) => t.proof) };
+      const result = await deps.selfCheck.checkTxt(request);
+      const names = tasks.map((t) => (t.wildcard ? `*.${t.name}` : t.name));
+      if (result.ok) {
+        items.push({ target: recordName, names, ok: true, problem: null, missingValues: [], detail: 'all values visible at every authoritative server', reason: null, fix: null });
+      } else {
+        const advice = describeTxtProblem(request, result);
+        items.push({ target: recordName, names, ok: false, problem: result.problem, missingValues: result.missingValues, detail: result.detail, reason: advice.reason, fix: advice.fix });
+      }
     }
   } else {
     for (const task of pending) {
-      const url = `http://${task.name}/.well-known/acme-challenge/${task.token}`;
-      const result = await deps.selfCheck.checkHttp({ url, expectedBody: task.proof });
-      items.push({ target: url, names: [task.name], ok: result.ok, problem: result.ok ? null : result.problem, missingValues: [], detail: result.ok ? 'served' : result.detail });
+      const request = { url: `http://${task.name}/.well-known/acme-challenge/${task.token}`, expectedBody: task.proof };
+      const result = await deps.selfCheck.checkHttp(request);
+      if (result.ok) {
+        items.push({ target: request.url, names: [task.name], ok: true, problem: null, missingValues: [], detail: 'served', reason: null, fix: null });
+      } else {
+        const advice = describeHttpProblem(request, result);
+        items.push({ target: request.url, names: [task.name], ok: false, problem: result.problem, missingValues: [], detail: result.detail, reason: advice.reason, fix: advice.fix });
+      }
     }
   }
   return { at: deps.clock.now(), ok: items.every((item) => item.ok), items };

@@ -67,12 +67,12 @@ describe('callApi', () => {
   });
 
   test('keeps the message of an error code this build does not know, as INTERNAL', async () => {
-    callFunction.mockResolvedValueOnce(answer({ ok: false, error: { code: 'RATE_LIMITED', message: '操作太频繁，请稍后再试' } }));
+    callFunction.mockResolvedValueOnce(answer({ ok: false, error: { code: 'QUOTA_EXCEEDED', message: '本月额度已用完' } }));
 
     const error = await rejectionOf(() => callApi('ping', {}));
 
     expect(error.code).toBe('INTERNAL');
-    expect(error.message).toBe('操作太频繁，请稍后再试');
+    expect(error.message).toBe('本月额度已用完');
   });
 
   test('falls back to a Chinese message when the function sends none', async () => {

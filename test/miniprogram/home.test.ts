@@ -1,143 +1,298 @@
 /**
- * The home page, rendered by miniprogram-simulate with the real TDesign components (run
- * `npm run build:npm` first). WeChat's cloud servers cannot run here, so `wx.cloud.callFunction` is
- * mocked and answers with the envelopes the `api` function sends.
+ * The home page: the certificate list, rendered by miniprogram-simulate with the real TDesign
+ * components (run `npm run build:npm` first). `wx.cloud.callFunction` is mocked and answers with
+ * the envelopes the `api` function sends.
  */
-import { apiFailure, deferred, mockCallFunction, pingOk, transportFailure } from './support/cloud';
+import type { CertificatePage, CertificateSummary } from '../../typings/api';
+import { answer, apiFailure, deferred, mockCallFunction, transportFailure } from './support/cloud';
 import type { CallFunctionMock, CallFunctionResult } from './support/cloud';
 import { flushPromises, loadPage, textOf } from './support/page';
 import type { LoadedPage } from './support/page';
 
+interface CardData {
+  id: string;
+  url: string;
+  expiryClass: string;
+}
 interface HomeData {
-  connection: { status: string; busy: boolean };
+  phase: string;
+  items: CardData[];
+  hasMore: boolean;
 }
 type HomeMethods = {
   onLoad(query: Record<string, string>): Promise<void>;
+  onShow(): void;
+  onPullDownRefresh(): Promise<void>;
+  onReachBottom(): Promise<void>;
 };
 type HomePage = LoadedPage<HomeData, HomeMethods>;
 
-const OPEN_ID = 'oVnKa5Ed3Xc2Hq0gYtLmW9sBz7Pf';
-const SHORT_OPEN_ID = 'oVnK…z7Pf';
+const DAY = 24 * 60 * 60 * 1000;
+
+function summary(overrides: Partial<CertificateSummary> = {}): CertificateSummary {
+  return {
+    id: 'cert-1',
+    names: ['example.com', 'www.example.com'],
+    displayNames: ['example.com', 'www.example.com'],
+    caId: 'letsencrypt',
+    caName: "Let's Encrypt",
+    status: 'active',
+    notAfter: 1_790_000_000_000 + 60 * DAY,
+    daysLeft: 60,
+    expiryLevel: 'safe',
+    autoRenew: true,
+    currentOrderId: 'order-1',
+    orderState: 'issued',
+    ...overrides,
+  };
+}
+
+function pageOf(items: CertificateSummary[], nextCursor: string | null = null): CallFunctionResult {
+  const data: CertificatePage = { items, nextCursor };
+  return answer({ ok: true, data });
+}
 
 function openHome(): HomePage {
   return loadPage<HomeData, HomeMethods>('pages/home/index');
 }
 
-/** Text of the cloud-connection block (the cell and its status tag). */
-function connectionText(page: HomePage): string {
-  const block = page.querySelector('.connection');
-  if (!block?.dom) throw new Error('the connection block is not rendered');
-  return block.dom.textContent;
-}
-
-/** Taps the 重试 button the way a finger does: on TDesign's inner button, whose handler emits `tap`. */
-function tapRetry(page: HomePage): void {
-  const inner = page.querySelector('#retry')?.querySelector('.t-button');
-  if (!inner) throw new Error('the 重试 button is not rendered');
+function tapButton(page: HomePage, selector: string): void {
+  const inner = page.querySelector(selector)?.querySelector('.t-button');
+  if (!inner) throw new Error(`${selector} is not rendered`);
   inner.dispatchEvent('tap');
 }
 
-describe('home page', () => {
+describe('home page (certificate list)', () => {
   let callFunction: CallFunctionMock;
 
   beforeEach(() => {
     callFunction = mockCallFunction();
   });
 
-  test('shows the product and the four steps, each with a one-line explanation', () => {
-    const page = openHome();
-
-    const text = textOf(page);
-    expect(text).toContain('证书管家');
-    const steps = page.querySelectorAll('.step').map((step) => ({ title: step.data.title, content: step.data.content }));
-    expect(steps.map((step) => step.title)).toEqual(['申请', '验证域名', '签发与导出', '监控与续期提醒']);
-    for (const { title, content } of steps) {
-      if (typeof content !== 'string' || content.trim() === '') throw new Error(`step ${String(title)} has no explanation`);
-      expect(text).toContain(content);
-    }
+  afterEach(() => {
+    jest.restoreAllMocks();
   });
 
-  test('pings the api function on load and shows 已连接 with the short OPENID', async () => {
-    const answer = deferred<CallFunctionResult>();
-    callFunction.mockReturnValueOnce(answer.promise);
+  test('asks for the first page on load and shows a loading state meanwhile', async () => {
+    const pending = deferred<CallFunctionResult>();
+    callFunction.mockReturnValueOnce(pending.promise);
     const page = openHome();
 
     const loaded = page.instance.onLoad({});
-    expect(callFunction).toHaveBeenCalledTimes(1);
-    expect(callFunction).toHaveBeenCalledWith({ name: 'api', data: { action: 'ping' } });
-    expect(connectionText(page)).toContain('连接中…');
+    expect(callFunction).toHaveBeenCalledWith({ name: 'api', data: { action: 'listCertificates' } });
+    expect(textOf(page)).toContain('正在加载证书…');
 
-    answer.resolve(pingOk({ openId: OPEN_ID, serverTime: 1_790_000_000_000 }));
+    pending.resolve(pageOf([summary()]));
     await loaded;
-
-    const text = connectionText(page);
-    expect(text).toContain('已连接');
-    expect(text).toContain(SHORT_OPEN_ID);
-    expect(text).not.toContain(OPEN_ID);
-    expect(text).not.toContain('连接中…');
+    expect(textOf(page)).not.toContain('正在加载证书…');
   });
 
-  test('shows the function’s Chinese message when it answers ok:false', async () => {
-    callFunction.mockResolvedValueOnce(apiFailure({ code: 'UNAUTHENTICATED', message: '无法确认你的微信身份，请重新打开小程序' }));
+  test('empty: explains the four steps and 申请证书 opens the request page', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([]));
     const page = openHome();
-
     await page.instance.onLoad({});
 
-    const text = connectionText(page);
-    expect(text).toContain('连接失败');
-    expect(text).toContain('无法确认你的微信身份，请重新打开小程序');
-    expect(text).not.toContain('已连接');
+    const text = textOf(page);
+    expect(text).toContain('还没有证书');
+    const steps = page.querySelectorAll('.step').map((step) => step.data.title);
+    expect(steps).toEqual(['申请', '验证域名', '签发与导出', '监控与续期提醒']);
+
+    const navigateTo = jest.spyOn(wx, 'navigateTo');
+    tapButton(page, '#request');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/request/index' }));
   });
 
-  test('shows a network message when the call never reaches the function', async () => {
-    callFunction.mockRejectedValueOnce(transportFailure());
+  test('populated: one card per certificate with names, status, days left, auto-renew and CA', async () => {
+    callFunction.mockResolvedValueOnce(
+      pageOf([
+        summary(),
+        summary({
+          id: 'cert-2',
+          names: ['xn--fiqs8s.example'],
+          displayNames: ['中国.example'],
+          caName: 'ZeroSSL',
+          daysLeft: 20,
+          expiryLevel: 'warning',
+          autoRenew: false,
+        }),
+        summary({ id: 'cert-3', names: ['a.test'], displayNames: ['a.test'], daysLeft: 5, expiryLevel: 'critical' }),
+        summary({ id: 'cert-4', names: ['old.test'], displayNames: ['old.test'], daysLeft: -3, expiryLevel: 'expired', status: 'active' }),
+        summary({ id: 'cert-5', names: ['r.test'], displayNames: ['r.test'], status: 'revoked' }),
+      ]),
+    );
     const page = openHome();
-
     await page.instance.onLoad({});
 
-    expect(connectionText(page)).toContain('网络异常，请稍后重试');
+    const cards = page.querySelectorAll('.cert');
+    expect(cards).toHaveLength(5);
+    const first = textOf({ dom: cards[0]!.dom });
+    expect(first).toContain('example.com');
+    expect(first).toContain('等 2 个域名');
+    expect(first).toContain('www.example.com');
+    expect(first).toContain('有效');
+    expect(first).toContain('剩余 60 天');
+    expect(first).toContain('自动续期');
+    expect(first).toContain("Let's Encrypt");
+
+    const second = textOf({ dom: cards[1]!.dom });
+    expect(second).toContain('中国.example');
+    expect(second).not.toContain('xn--');
+    expect(second).toContain('剩余 20 天');
+    expect(second).not.toContain('自动续期');
+    expect(second).toContain('ZeroSSL');
+
+    expect(textOf({ dom: cards[3]!.dom })).toContain('已过期 3 天');
+    expect(textOf({ dom: cards[4]!.dom })).toContain('已吊销');
+
+    // The days-left indicator is coloured by level.
+    const levels = page.querySelectorAll('.expiry').map((indicator) => indicator.dom?.className ?? '');
+    expect(levels[0]).toContain('expiry--safe');
+    expect(levels[1]).toContain('expiry--warning');
+    expect(levels[2]).toContain('expiry--critical');
+    expect(levels[3]).toContain('expiry--expired');
   });
 
-  test('重试 pings again, shows 连接中… while waiting, then the new result', async () => {
+  test('tapping a card opens the certificate, or the order while the first one is under way', async () => {
+    callFunction.mockResolvedValueOnce(
+      pageOf([
+        summary(),
+        summary({ id: 'cert-2', status: 'pending', notAfter: null, daysLeft: null, expiryLevel: 'none', currentOrderId: 'order-9', orderState: 'awaitingUser' }),
+      ]),
+    );
+    const page = openHome();
+    await page.instance.onLoad({});
+    expect(textOf(page)).toContain('尚未签发');
+    expect(textOf(page)).toContain('申请中');
+
+    const navigateTo = jest.spyOn(wx, 'navigateTo');
+    const cards = page.querySelectorAll('.cert');
+    cards[0]!.dispatchEvent('tap');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/certificate/index?id=cert-1' }));
+    cards[1]!.dispatchEvent('tap');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/order/index?id=order-9' }));
+  });
+
+  test('error: shows the function’s message, and 重试 loads again', async () => {
     callFunction.mockResolvedValueOnce(apiFailure({ code: 'INTERNAL', message: '服务暂时不可用，请稍后重试' }));
     const page = openHome();
     await page.instance.onLoad({});
-    expect(connectionText(page)).toContain('服务暂时不可用，请稍后重试');
 
-    const second = deferred<CallFunctionResult>();
-    callFunction.mockReturnValueOnce(second.promise);
-    tapRetry(page);
+    expect(page.data.phase).toBe('error');
+    expect(textOf(page)).toContain('证书列表加载失败');
+    expect(textOf(page)).toContain('服务暂时不可用，请稍后重试');
+
+    callFunction.mockResolvedValueOnce(pageOf([summary()]));
+    tapButton(page, '#retry');
     await flushPromises();
 
     expect(callFunction).toHaveBeenCalledTimes(2);
-    expect(callFunction).toHaveBeenLastCalledWith({ name: 'api', data: { action: 'ping' } });
-    expect(connectionText(page)).toContain('连接中…');
-    expect(connectionText(page)).not.toContain('服务暂时不可用');
-
-    // A second tap while the first retry is in flight does not start another ping.
-    tapRetry(page);
-    await flushPromises();
-    expect(callFunction).toHaveBeenCalledTimes(2);
-
-    second.resolve(pingOk({ openId: OPEN_ID, serverTime: 1_790_000_000_000 }));
-    await flushPromises();
-
-    expect(connectionText(page)).toContain('已连接');
-    expect(connectionText(page)).toContain(SHORT_OPEN_ID);
-    expect(page.data.connection.busy).toBe(false);
+    expect(page.data.phase).toBe('list');
+    expect(page.querySelectorAll('.cert')).toHaveLength(1);
   });
 
-  test('updates the view with one setData when the ping completes', async () => {
-    const answer = deferred<CallFunctionResult>();
-    callFunction.mockReturnValueOnce(answer.promise);
+  test('error: a transport failure shows the network message', async () => {
+    callFunction.mockRejectedValueOnce(transportFailure());
+    const page = openHome();
+    await page.instance.onLoad({});
+    expect(textOf(page)).toContain('网络异常，请稍后重试');
+  });
+
+  test('pull-to-refresh reloads the first page and stops the refresh animation', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([summary()]));
+    const page = openHome();
+    await page.instance.onLoad({});
+    const stop = jest.spyOn(wx, 'stopPullDownRefresh');
+
+    callFunction.mockResolvedValueOnce(pageOf([summary({ id: 'cert-new', displayNames: ['new.test'], names: ['new.test'] }), summary()]));
+    await page.instance.onPullDownRefresh();
+
+    expect(callFunction).toHaveBeenLastCalledWith({ name: 'api', data: { action: 'listCertificates' } });
+    expect(page.data.items.map((item) => item.id)).toEqual(['cert-new', 'cert-1']);
+    expect(stop).toHaveBeenCalled();
+  });
+
+  test('a failed refresh keeps the list and says so', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([summary()]));
+    const page = openHome();
+    await page.instance.onLoad({});
+
+    callFunction.mockRejectedValueOnce(transportFailure());
+    await page.instance.onPullDownRefresh();
+
+    expect(page.data.phase).toBe('list');
+    expect(page.querySelectorAll('.cert')).toHaveLength(1);
+    expect(textOf(page)).toContain('刷新失败：网络异常，请稍后重试');
+  });
+
+  test('reaching the bottom loads the next page with nextCursor and appends it, once per page', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([summary()], 'cursor-2'));
+    const page = openHome();
+    await page.instance.onLoad({});
+    expect(page.data.hasMore).toBe(true);
+
+    const next = deferred<CallFunctionResult>();
+    callFunction.mockReturnValueOnce(next.promise);
+    const loading = page.instance.onReachBottom();
+    expect(callFunction).toHaveBeenLastCalledWith({ name: 'api', data: { action: 'listCertificates', cursor: 'cursor-2' } });
+    expect(textOf(page)).toContain('加载中…');
+
+    // A second reach-bottom while the page is loading asks for nothing.
+    await page.instance.onReachBottom();
+    expect(callFunction).toHaveBeenCalledTimes(2);
+
+    next.resolve(pageOf([summary({ id: 'cert-2' })], null));
+    await loading;
+    expect(page.data.items.map((item) => item.id)).toEqual(['cert-1', 'cert-2']);
+    expect(textOf(page)).toContain('没有更多了');
+
+    // Last page reached: no more calls.
+    await page.instance.onReachBottom();
+    expect(callFunction).toHaveBeenCalledTimes(2);
+  });
+
+  test('a failed next page can be retried from the footer', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([summary()], 'cursor-2'));
+    const page = openHome();
+    await page.instance.onLoad({});
+
+    callFunction.mockRejectedValueOnce(transportFailure());
+    await page.instance.onReachBottom();
+    expect(textOf(page)).toContain('加载失败，点此重试');
+
+    callFunction.mockResolvedValueOnce(pageOf([summary({ id: 'cert-2' })], null));
+    page.querySelector('.footer__text--link')!.dispatchEvent('tap');
+    await flushPromises();
+    expect(callFunction).toHaveBeenLastCalledWith({ name: 'api', data: { action: 'listCertificates', cursor: 'cursor-2' } });
+    expect(page.data.items.map((item) => item.id)).toEqual(['cert-1', 'cert-2']);
+  });
+
+  test('coming back to the page refreshes the list', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([summary()]));
+    const page = openHome();
+    await page.instance.onLoad({});
+    page.instance.onShow();
+    expect(callFunction).toHaveBeenCalledTimes(1);
+
+    callFunction.mockResolvedValueOnce(pageOf([]));
+    page.instance.onShow();
+    await flushPromises();
+    expect(callFunction).toHaveBeenCalledTimes(2);
+    expect(page.data.phase).toBe('empty');
+  });
+
+  test('updates the view with one setData when the first page arrives', async () => {
+    const pending = deferred<CallFunctionResult>();
+    callFunction.mockReturnValueOnce(pending.promise);
     const page = openHome();
     const setData = jest.spyOn(page.instance, 'setData');
 
     const loaded = page.instance.onLoad({});
-    answer.resolve(pingOk({ openId: OPEN_ID, serverTime: 1_790_000_000_000 }));
+    pending.resolve(pageOf([summary()]));
     await loaded;
 
     expect(setData).toHaveBeenCalledTimes(1);
-    expect(page.data.connection.status).toBe('connected');
   });
 });

@@ -1,105 +1,241 @@
+import type { CertificateStatus, CertificateSummary, ExpiryLevel } from '../../../typings/api';
+import { listCertificates } from '../../services/certificates';
 import { ApiCallError } from '../../services/cloud';
-import { ping } from '../../services/system';
-import { shortenId } from '../../utils/format';
+import { expiryClass } from '../../utils/certificate-view';
+import { fillTemplate } from '../../utils/format';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
-  title: '证书管家',
+  title: '我的证书',
   tagline: '在微信里申请 HTTPS 证书、验证域名、签发导出，并在到期前提醒你续期。',
-  stepsTitle: '四步管好一张证书',
+  loading: '正在加载证书…',
+  emptyTitle: '还没有证书',
+  emptyDescription: '四步管好一张证书：',
   steps: [
-    { title: '申请', content: '填写要保护的域名，提交证书申请。' },
-    { title: '验证域名', content: '按提示添加 DNS 记录，证明域名归你所有。' },
-    { title: '签发与导出', content: '验证通过后签发证书，导出后部署到你的服务器。' },
-    { title: '监控与续期提醒', content: '定期检查线上证书，到期前通过微信提醒你续期。' },
+    { title: '申请', content: '填写要保护的域名，选择证书颁发机构，提交申请。' },
+    { title: '验证域名', content: '按提示添加 DNS 记录或上传验证文件，证明域名归你所有。' },
+    { title: '签发与导出', content: '验证通过后自动签发，导出证书和私钥部署到你的服务器。' },
+    { title: '监控与续期提醒', content: '到期前通过微信提醒你续期，开启自动续期后无需手动操作。' },
   ],
-  connectionGroupTitle: '云端服务',
-  connectionTitle: '云端连接',
-  connecting: '连接中…',
-  connected: '已连接',
-  failed: '连接失败',
-  connectingDetail: '正在连接云开发环境',
-  openIdLabel: '用户标识',
+  request: '申请证书',
+  requestAnother: '申请新证书',
+  errorTitle: '证书列表加载失败',
   unexpectedError: '出了点问题，请稍后重试',
   retry: '重试',
+  refreshFailed: '刷新失败：',
+  loadingMore: '加载中…',
+  loadMoreFailed: '加载失败，点此重试',
+  noMore: '没有更多了',
+  autoRenew: '自动续期',
+  moreNames: '等 {count} 个域名',
+  status: {
+    pending: '申请中',
+    active: '有效',
+    failed: '申请失败',
+    cancelled: '已取消',
+    revoked: '已吊销',
+  } satisfies Record<CertificateStatus, string>,
+  daysLeft: '剩余 {days} 天',
+  expiresToday: '今天到期',
+  expiredDays: '已过期 {days} 天',
+  notIssued: '尚未签发',
 } as const;
 
-type ConnectionStatus = 'connecting' | 'connected' | 'failed';
+type TagTheme = 'default' | 'primary' | 'success' | 'warning' | 'danger';
 
-/** Render fields of the cloud-connection cell. */
-interface ConnectionView {
-  status: ConnectionStatus;
-  /** Text of the status tag. */
-  label: string;
-  /** The cell's second line: the short OPENID, or what went wrong. */
-  detail: string;
-  tagTheme: 'primary' | 'success' | 'danger';
-  /** True while a ping is in flight: the retry button shows a spinner and ignores taps. */
-  busy: boolean;
+const STATUS_THEMES: Readonly<Record<CertificateStatus, TagTheme>> = {
+  pending: 'primary',
+  active: 'success',
+  failed: 'danger',
+  cancelled: 'default',
+  revoked: 'danger',
+};
+
+/** Render fields of one certificate card. */
+interface CardView {
+  id: string;
+  title: string;
+  /** `等 3 个域名` when the certificate covers more than one name; empty otherwise. */
+  moreNames: string;
+  otherNames: string;
+  statusLabel: string;
+  statusTheme: TagTheme;
+  expiryLabel: string;
+  expiryClass: string;
+  autoRenew: boolean;
+  caName: string;
+  /** Where a tap goes: the certificate, or its order while the first one is under way. */
+  url: string;
 }
+
+type Phase = 'loading' | 'error' | 'empty' | 'list';
 
 interface HomeData {
   strings: typeof strings;
-  connection: ConnectionView;
+  phase: Phase;
+  items: CardView[];
+  /** The error state's message, or the notice above the list when a refresh failed. */
+  errorMessage: string;
+  refreshError: string;
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMoreFailed: boolean;
 }
 
 // A type alias, not an interface: `Component`'s `MethodOption` constraint needs an index signature.
 type HomeMethods = {
   onRetry(): void;
-  checkConnection(): Promise<void>;
+  onRequest(): void;
+  onOpenCard(event: WechatMiniprogram.BaseEvent<Record<string, never>, { url?: string }>): void;
+  onLoadMore(): void;
+  loadFirstPage(): Promise<void>;
+  loadNextPage(): Promise<void>;
 };
 
-// `Component()`'s type arguments for "none": no properties, no behaviors, no custom instance fields.
+/** Instance fields that are not rendered. */
+interface HomeInstance {
+  /** The cursor of the next page; null when the last page is loaded. */
+  nextCursor: string | null;
+  /** Set after the first `onShow`, so coming back to the page refreshes the list. */
+  shownBefore: boolean;
+  /** True while the first page is being (re)loaded. */
+  refreshing: boolean;
+}
+
+// `Component()`'s type arguments for "none": no properties, no behaviors.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is how the typings spell "nothing"
 type None = {};
 type NoBehaviors = [];
 
-function connectingView(): ConnectionView {
-  return { status: 'connecting', label: strings.connecting, detail: strings.connectingDetail, tagTheme: 'primary', busy: true };
+function expiryLabel(summary: CertificateSummary): string {
+  const { daysLeft, expiryLevel } = summary;
+  if (daysLeft === null || expiryLevel === 'none') return strings.notIssued;
+  if (daysLeft < 0 || expiryLevel === 'expired') return fillTemplate(strings.expiredDays, { days: Math.max(-daysLeft, 0) });
+  if (daysLeft === 0) return strings.expiresToday;
+  return fillTemplate(strings.daysLeft, { days: daysLeft });
 }
 
-function connectedView(openId: string): ConnectionView {
+function cardUrl(summary: CertificateSummary): string {
+  if (summary.status === 'pending' && summary.notAfter === null && summary.currentOrderId !== null) {
+    return `/pages/order/index?id=${encodeURIComponent(summary.currentOrderId)}`;
+  }
+  return `/pages/certificate/index?id=${encodeURIComponent(summary.id)}`;
+}
+
+function cardView(summary: CertificateSummary): CardView {
+  const names = summary.displayNames.length > 0 ? summary.displayNames : summary.names;
+  const level: ExpiryLevel = summary.expiryLevel;
   return {
-    status: 'connected',
-    label: strings.connected,
-    detail: `${strings.openIdLabel} ${shortenId(openId)}`,
-    tagTheme: 'success',
-    busy: false,
+    id: summary.id,
+    title: names[0] ?? '',
+    moreNames: names.length > 1 ? fillTemplate(strings.moreNames, { count: names.length }) : '',
+    otherNames: names.slice(1).join('、'),
+    statusLabel: strings.status[summary.status],
+    statusTheme: STATUS_THEMES[summary.status],
+    expiryLabel: expiryLabel(summary),
+    expiryClass: expiryClass(level),
+    autoRenew: summary.autoRenew,
+    caName: summary.caName,
+    url: cardUrl(summary),
   };
 }
 
-function failedView(error: unknown): ConnectionView {
-  const detail = error instanceof ApiCallError ? error.message : strings.unexpectedError;
-  return { status: 'failed', label: strings.failed, detail, tagTheme: 'danger', busy: false };
+function messageOf(error: unknown): string {
+  return error instanceof ApiCallError ? error.message : strings.unexpectedError;
 }
 
-Component<HomeData, None, HomeMethods, NoBehaviors, None, true>({
+Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
   data: {
     strings,
-    connection: connectingView(),
+    phase: 'loading',
+    items: [],
+    errorMessage: '',
+    refreshError: '',
+    hasMore: false,
+    loadingMore: false,
+    loadMoreFailed: false,
   },
 
   methods: {
     onLoad() {
-      // The initial data already shows "connecting"; returned so callers (and tests) can await the check.
-      return this.checkConnection();
+      this.nextCursor = null;
+      this.shownBefore = false;
+      this.refreshing = false;
+      // The initial data already shows "loading"; returned so callers (and tests) can await it.
+      return this.loadFirstPage();
+    },
+
+    onShow() {
+      // Back from the request, certificate or order page: the list may have changed.
+      if (this.shownBefore && this.data.phase !== 'loading') void this.loadFirstPage();
+      this.shownBefore = true;
+    },
+
+    async onPullDownRefresh() {
+      await this.loadFirstPage();
+      void wx.stopPullDownRefresh();
+    },
+
+    onReachBottom() {
+      return this.loadNextPage();
     },
 
     onRetry() {
-      if (this.data.connection.busy) return;
-      this.setData({ connection: connectingView() });
-      void this.checkConnection();
+      if (this.data.phase === 'loading') return;
+      this.setData({ phase: 'loading', errorMessage: '' });
+      void this.loadFirstPage();
     },
 
-    async checkConnection() {
-      let connection: ConnectionView;
+    onRequest() {
+      void wx.navigateTo({ url: '/pages/request/index' });
+    },
+
+    onOpenCard(event) {
+      const { url } = event.currentTarget.dataset;
+      if (url) void wx.navigateTo({ url });
+    },
+
+    onLoadMore() {
+      void this.loadNextPage();
+    },
+
+    async loadFirstPage() {
+      if (this.refreshing) return;
+      this.refreshing = true;
       try {
-        const { openId } = await ping();
-        connection = connectedView(openId);
+        const page = await listCertificates();
+        this.nextCursor = page.nextCursor;
+        this.setData({
+          phase: page.items.length > 0 ? 'list' : 'empty',
+          items: page.items.map(cardView),
+          errorMessage: '',
+          refreshError: '',
+          hasMore: page.nextCursor !== null,
+          loadingMore: false,
+          loadMoreFailed: false,
+        });
       } catch (error) {
-        connection = failedView(error);
+        // With a list on screen, a failed refresh keeps it and says so above it.
+        if (this.data.phase === 'list') this.setData({ refreshError: strings.refreshFailed + messageOf(error) });
+        else this.setData({ phase: 'error', errorMessage: messageOf(error) });
+      } finally {
+        this.refreshing = false;
       }
-      this.setData({ connection });
+    },
+
+    async loadNextPage() {
+      const cursor = this.nextCursor;
+      if (cursor === null || this.data.loadingMore || this.refreshing || this.data.phase !== 'list') return;
+      this.setData({ loadingMore: true, loadMoreFailed: false });
+      try {
+        const page = await listCertificates(cursor);
+        this.nextCursor = page.nextCursor;
+        const known = new Set(this.data.items.map((item) => item.id));
+        const added = page.items.filter((item) => !known.has(item.id)).map(cardView);
+        this.setData({ items: this.data.items.concat(added), hasMore: page.nextCursor !== null, loadingMore: false });
+      } catch {
+        this.setData({ loadingMore: false, loadMoreFailed: true });
+      }
     },
   },
 });

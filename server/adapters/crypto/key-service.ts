@@ -10,6 +10,7 @@ import {
   type KeyType,
   type PublicKeyInfo,
 } from '../../ports/keys';
+import { createPfx, type PfxInput } from './pfx';
 
 /**
  * Keys, CSRs and certificates with node:crypto (generation, signatures, chain checks) and
@@ -48,6 +49,10 @@ const CSR_PEM = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END 
 const CERTIFICATE_PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 export class NodeKeyService implements KeyService {
+  createPfx(input: PfxInput): Buffer {
+    return createPfx(input);
+  }
+
   async generateAccountKey(): Promise<string> {
     return (await generatePair(KEY_PARAMS['ec-p256'])).privateKeyPem;
   }

@@ -1,4 +1,12 @@
 import * as cloud from 'wx-server-sdk';
+import type { CloudDatabase } from '../store/cloudbase-store';
+import type { FileStorage } from '../../ports/files';
+
+/** Binds the SDK to the environment the function runs in. Idempotent; call per invocation. */
+function init(): void {
+  // The SDK documents DYNAMIC_CURRENT_ENV as the `env` value but types it as a bare symbol.
+  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+}
 
 /**
  * The caller as WeChat injected it into this invocation. OPENID comes from the platform (the
@@ -6,8 +14,28 @@ import * as cloud from 'wx-server-sdk';
  * invocation has no user: timer triggers, function-to-function calls, local debugging.
  */
 export function wechatCallerOpenId(): string | undefined {
-  // The SDK documents DYNAMIC_CURRENT_ENV as the `env` value but types it as a bare symbol.
-  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+  init();
   const { OPENID } = cloud.getWXContext();
   return OPENID ? OPENID : undefined;
+}
+
+/** The environment's document database, as the CloudBase store adapter uses it. */
+export function cloudDatabase(): CloudDatabase {
+  init();
+  // The SDK's database satisfies the adapter's slice of it; its own typings are too loose to prove it.
+  return cloud.database() as unknown as CloudDatabase;
+}
+
+/** Exports go to cloud storage; the user gets a temporary link (CloudBase signs it). */
+export class CloudFileStorage implements FileStorage {
+  async put(path: string, content: Buffer, ttlSeconds: number): Promise<{ url: string; expiresAt: number }> {
+    init();
+    const uploaded = (await cloud.uploadFile({ cloudPath: path, fileContent: content })) as { fileID: string };
+    const answer = (await cloud.getTempFileURL({ fileList: [{ fileID: uploaded.fileID, maxAge: ttlSeconds }] })) as {
+      fileList: { tempFileURL?: string; status?: number; errMsg?: string }[];
+    };
+    const url = answer.fileList[0]?.tempFileURL;
+    if (!url) throw new Error(`cloud storage: no temporary URL for ${path}: ${answer.fileList[0]?.errMsg ?? 'unknown'}`);
+    return { url, expiresAt: Date.now() + ttlSeconds * 1000 };
+  }
 }

@@ -36,8 +36,8 @@ describe('npm start -- --once', () => {
       env: { ...withoutMasterKey(process.env), CERTKEEPER_DATA_DIR: dataDir },
       timeout: 50_000,
     });
-    for (let n = 1; n <= 6; n++) expect(stdout).toContain(`[${n}/6]`);
-    expect(stdout).toMatch(/ping → \{"ok":true,"data":\{"openId":"local-demo-user"/);
+    for (let n = 1; n <= 7; n++) expect(stdout).toContain(`[${n}/7]`);
+    expect(stdout).toMatch(/Exported demo\.certkeeper\.test\S*\.pem .* link http:\/\/127\.0\.0\.1:\d+\/files\//);
     expect(stdout).toContain('everything stopped');
 
     expect((await stat(join(dataDir, 'master.key'))).mode & 0o777).toBe(0o600);
@@ -69,15 +69,15 @@ describe('local api server', () => {
   const NOW = 1_795_000_000_000;
   let server: Awaited<ReturnType<typeof startLocalApiServer>>;
   beforeAll(async () => {
-    server = await startLocalApiServer({ port: 0, clock: { now: () => NOW }, logger: recordingLogger() });
+    server = await startLocalApiServer({ port: 0, deps: { clock: { now: () => NOW }, logger: recordingLogger() } });
   });
   afterAll(async () => {
     await server.close();
   });
 
-  function raw(method: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+  function raw(method: string, body: string, headers: Record<string, string> = {}, path = '/fn/api'): Promise<{ status: number; json: unknown }> {
     return new Promise((resolve, reject) => {
-      const req = request(server.url, { method, headers }, (res) => {
+      const req = request(`${server.origin}${path}`, { method, headers }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
@@ -98,6 +98,8 @@ describe('local api server', () => {
 
   test('refuses other methods, malformed JSON and oversized bodies with Chinese messages', async () => {
     expect(await raw('GET', '')).toMatchObject({ status: 405, json: { error: { message: '请使用 POST' } } });
+    expect(await raw('POST', '{}', { [IDENTITY_HEADER]: 'o' }, '/fn/other')).toMatchObject({ status: 404 });
+    expect(await raw('POST', '{"name":"x","value":"y"}', {}, '/dev/txt')).toMatchObject({ status: 404 });
     expect(await raw('POST', '{nope', { [IDENTITY_HEADER]: 'o' })).toMatchObject({
       status: 400,
       json: { error: { code: 'INVALID_REQUEST', message: '请求内容不是合法的 JSON' } },

@@ -1,0 +1,92 @@
+/** What each `api` action does: one use case, its result mapped to the contract's view types. */
+import type { ApiAction, ApiActions, ApiRequest } from '../../typings/api';
+import { isKeyType } from '../domain/keys';
+import type { OrderDoc } from '../domain/order';
+import { NotFoundError } from '../domain/errors';
+import { deleteCertificate, getCertificate, listCertificates } from '../usecases/certificates';
+import { exportCertificate } from '../usecases/export-certificate';
+import { cancelOrder, verifyOrder } from '../usecases/manage-orders';
+import { consumeQuota } from '../usecases/rate-limit';
+import { requestCertificate } from '../usecases/request-certificate';
+import { revokeCertificate } from '../usecases/revoke-certificate';
+import { getSettings, updateSettings } from '../usecases/settings';
+import { advanceOrder } from '../usecases/advance-order';
+import type { ActionContext } from './api';
+import { toDetail, toOrderView, toSummary } from './views';
+
+type Runners = { [A in ApiAction]: (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']> };
+
+async function ownOrder(context: ActionContext, orderId: string): Promise<OrderDoc> {
+  const order = await context.engine().store.collection<OrderDoc>('orders').get(orderId);
+  if (!order || order.ownerId !== context.openId) throw new NotFoundError(`order ${orderId}`);
+  return order;
+}
+
+async function detail(context: ActionContext, certificateId: string) {
+  const { certificate, versions, order } = await getCertificate(context.engine(), context.openId, certificateId);
+  return toDetail(certificate, versions, order, context.clock.now());
+}
+
+export const ACTION_RUNNERS: Runners = {
+  ping: async (_request, { openId, clock }) => ({ openId, serverTime: clock.now() }),
+
+  listCertificates: async (request, context) => {
+    const deps = context.engine();
+    const page = await listCertificates(deps, context.openId, { limit: request.limit ?? 20, cursor: request.cursor ?? null });
+    const orders = deps.store.collection<OrderDoc>('orders');
+    const items = await Promise.all(
+      page.items.map(async (certificate) => toSummary(certificate, certificate.currentOrderId ? await orders.get(certificate.currentOrderId) : null, context.clock.now())),
+    );
+    return { items, nextCursor: page.nextCursor };
+  },
+
+  getCertificate: async (request, context) => detail(context, request.certificateId),
+
+  createRequest: async (request, context) => {
+    const deps = context.engine();
+    await consumeQuota(deps, context.openId, 'createRequest');
+    const { keyType, ...rest } = request;
+    const { certificate, order } = await requestCertificate(deps, {
+      ...rest,
+      ownerId: context.openId,
+      ...(keyType && isKeyType(keyType) ? { keyType } : {}),
+    });
+    // Place the order at once, so the answer already holds what the user must publish.
+    const placed = (await advanceOrder(deps, order._id)) ?? order;
+    return { certificateId: certificate._id, order: toOrderView(placed) };
+  },
+
+  getOrder: async (request, context) => {
+    await ownOrder(context, request.orderId);
+    // Polling also moves the order when a step is due (an idempotent no-op otherwise).
+    const order = await advanceOrder(context.engine(), request.orderId);
+    return toOrderView(order ?? (await ownOrder(context, request.orderId)));
+  },
+
+  verifyOrder: async (request, context) => toOrderView(await verifyOrder(context.engine(), context.openId, request.orderId)),
+
+  cancelOrder: async (request, context) => toOrderView(await cancelOrder(context.engine(), context.openId, request.orderId)),
+
+  exportCertificate: async (request, context) => {
+    const deps = context.engine();
+    await consumeQuota(deps, context.openId, 'exportCertificate');
+    return exportCertificate({ ...deps, files: context.files }, { ownerId: context.openId, ...request });
+  },
+
+  revokeCertificate: async (request, context) => {
+    await revokeCertificate(context.engine(), { ownerId: context.openId, certificateId: request.certificateId, reason: request.reason });
+    return detail(context, request.certificateId);
+  },
+
+  deleteCertificate: async (request, context) => {
+    await deleteCertificate(context.engine(), context.openId, request.certificateId);
+    return { deleted: true as const };
+  },
+
+  getSettings: async (_request, context) => getSettings(context.engine(), context.openId),
+
+  updateSettings: async (request, context) => {
+    const { action: _action, ...patch } = request;
+    return updateSettings(context.engine(), context.openId, patch);
+  },
+};

@@ -1,0 +1,53 @@
+/** One valibot schema per action: the shape of every request, checked before anything runs. */
+import * as v from 'valibot';
+import type { ApiAction } from '../../typings/api';
+import { CA_CATALOG } from '../domain/ca-catalog';
+import { REVOCATION_REASONS } from '../domain/certificate';
+import { KEY_TYPES } from '../domain/keys';
+
+const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/));
+const action = <A extends ApiAction>(name: A) => ({ action: v.literal(name) });
+
+export const ACTION_SCHEMAS: Record<ApiAction, v.GenericSchema> = {
+  ping: v.strictObject({ ...action('ping') }),
+  listCertificates: v.strictObject({
+    ...action('listCertificates'),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
+    cursor: v.optional(v.nullable(id)),
+  }),
+  getCertificate: v.strictObject({ ...action('getCertificate'), certificateId: id }),
+  createRequest: v.strictObject({
+    ...action('createRequest'),
+    // Each name is judged by the domain-name rules; here only the envelope is bounded.
+    names: v.pipe(v.array(v.pipe(v.string(), v.maxLength(1024))), v.minLength(1), v.maxLength(100)),
+    caId: v.picklist(Object.keys(CA_CATALOG) as [keyof typeof CA_CATALOG, ...(keyof typeof CA_CATALOG)[]]),
+    validation: v.picklist(['dns-01', 'http-01']),
+    keyType: v.optional(v.picklist(KEY_TYPES.map((type) => type.id) as [string, ...string[]])),
+    csrPem: v.optional(v.pipe(v.string(), v.maxLength(16_384))),
+    directoryUrl: v.optional(v.pipe(v.string(), v.maxLength(2_048))),
+    eab: v.optional(v.strictObject({ kid: v.pipe(v.string(), v.maxLength(512)), hmacKey: v.pipe(v.string(), v.maxLength(1_024)) })),
+    profile: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,64}$/i))),
+    autoRenew: v.optional(v.boolean()),
+  }),
+  getOrder: v.strictObject({ ...action('getOrder'), orderId: id }),
+  verifyOrder: v.strictObject({ ...action('verifyOrder'), orderId: id }),
+  cancelOrder: v.strictObject({ ...action('cancelOrder'), orderId: id }),
+  exportCertificate: v.strictObject({
+    ...action('exportCertificate'),
+    certificateId: id,
+    format: v.picklist(['fullchain', 'leaf', 'chain', 'privateKey', 'pfx']),
+    password: v.optional(v.pipe(v.string(), v.maxLength(128))),
+  }),
+  revokeCertificate: v.strictObject({
+    ...action('revokeCertificate'),
+    certificateId: id,
+    reason: v.picklist(Object.keys(REVOCATION_REASONS) as [keyof typeof REVOCATION_REASONS, ...(keyof typeof REVOCATION_REASONS)[]]),
+  }),
+  deleteCertificate: v.strictObject({ ...action('deleteCertificate'), certificateId: id }),
+  getSettings: v.strictObject({ ...action('getSettings') }),
+  updateSettings: v.strictObject({
+    ...action('updateSettings'),
+    reminderDays: v.optional(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365))), v.maxLength(10))),
+    remindOnExpiry: v.optional(v.boolean()),
+  }),
+};

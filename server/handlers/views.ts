@@ -1,0 +1,104 @@
+/** Stored documents → what the Mini Program reads (typings/api.ts). */
+import type { CertificateDetail, CertificateSummary, CertificateVersionView, ExpiryLevel, OrderView } from '../../typings/api';
+import { explainOrderProblem } from '../domain/acme.messages.zh';
+import { CA_CATALOG } from '../domain/ca-catalog';
+import type { CertificateDoc, CertificateVersionDoc } from '../domain/certificate';
+import { parseName } from '../domain/names';
+import { dnsInstructions, httpInstructions, progressOf, type OrderDoc } from '../domain/order';
+
+const DAY_MS = 86_400_000;
+
+export function displayName(ascii: string): string {
+  const parsed = parseName(ascii, { allowReservedNames: true });
+  return parsed.ok ? parsed.name.unicode : ascii;
+}
+
+export function expiryLevel(daysLeft: number | null): ExpiryLevel {
+  if (daysLeft === null) return 'none';
+  if (daysLeft < 0) return 'expired';
+  if (daysLeft <= 7) return 'critical';
+  if (daysLeft <= 30) return 'warning';
+  return 'safe';
+}
+
+export function toSummary(certificate: CertificateDoc, order: OrderDoc | null, now: number): CertificateSummary {
+  const daysLeft = certificate.notAfter === null ? null : Math.floor((certificate.notAfter - now) / DAY_MS);
+  return {
+    id: certificate._id,
+    names: certificate.names,
+    displayNames: certificate.names.map(displayName),
+    caId: certificate.caId,
+    caName: CA_CATALOG[certificate.caId].displayName,
+    status: certificate.status,
+    notAfter: certificate.notAfter,
+    daysLeft,
+    expiryLevel: expiryLevel(daysLeft),
+    autoRenew: certificate.autoRenew,
+    currentOrderId: certificate.currentOrderId,
+    orderState: order?.state ?? null,
+  };
+}
+
+export function toVersionView(version: CertificateVersionDoc): CertificateVersionView {
+  const { leaf } = version;
+  return {
+    id: version._id,
+    serialNumber: leaf.serialNumber,
+    notBefore: leaf.notBefore,
+    notAfter: leaf.notAfter,
+    issuer: leaf.issuer,
+    issuerCommonName: leaf.issuerCommonName,
+    dnsNames: leaf.dnsNames,
+    keyAlgorithm: leaf.publicKey.algorithm,
+    keyBits: leaf.publicKey.bits,
+    curve: leaf.publicKey.curve ?? null,
+    signatureAlgorithm: leaf.signatureAlgorithm,
+    sha256: leaf.sha256,
+    spkiSha256: leaf.spkiSha256,
+    chainLength: version.chainLength,
+    chainOrdered: version.chainOrdered,
+    revokedAt: version.revokedAt,
+    revocationReason: version.revocationReason,
+    hasPrivateKey: version.privateKeySealed !== null,
+    issuedAt: version.createdAt,
+  };
+}
+
+export function toDetail(certificate: CertificateDoc, versions: CertificateVersionDoc[], order: OrderDoc | null, now: number): CertificateDetail {
+  return {
+    ...toSummary(certificate, order, now),
+    keyType: certificate.keyType,
+    validation: certificate.validation,
+    versions: versions.map(toVersionView),
+  };
+}
+
+export function toOrderView(order: OrderDoc): OrderView {
+  const problem = order.lastError;
+  return {
+    id: order._id,
+    certificateId: order.certificateId,
+    state: order.state,
+    progress: progressOf(order.state),
+    names: order.names,
+    displayNames: order.names.map(displayName),
+    validation: order.validation,
+    dnsInstructions: order.validation === 'dns-01' ? dnsInstructions(order.challenges) : [],
+    httpInstructions: order.validation === 'http-01' ? httpInstructions(order.challenges) : [],
+    selfCheck: order.selfCheck && {
+      at: order.selfCheck.at,
+      ok: order.selfCheck.ok,
+      items: order.selfCheck.items.map((item) => ({
+        target: item.target,
+        names: item.names,
+        ok: item.ok,
+        reason: item.reason,
+        fix: item.fix,
+        missingValues: item.missingValues,
+      })),
+    },
+    lastError: problem && { kind: problem.kind, ...explainOrderProblem(problem.kind), identifier: problem.identifier, at: problem.at },
+    nextActionAt: order.nextActionAt,
+    caExpiresAt: order.caExpiresAt,
+  };
+}

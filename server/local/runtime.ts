@@ -1,0 +1,81 @@
+/**
+ * CertKeeper on one machine: the local CA stack, SQLite and the dev master key under a data
+ * directory, the issuance engine, the handlers over HTTP on loopback, and a loopback http-01
+ * responder (where Pebble's validator connects) fed through the dev endpoint.
+ */
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { EnvelopeCipher, MASTER_KEY_VARIABLE, parseMasterKeys } from '../adapters/crypto/envelope-cipher';
+import { SqliteStore } from '../adapters/store/sqlite-store';
+import { jsonLogger, systemClock } from '../adapters/system';
+import type { Logger } from '../ports/logger';
+import type { EngineDeps } from '../usecases/engine';
+import { loadOrCreateDevMasterKey } from './dev-key';
+import { createLocalEngine } from './engine';
+import { LocalFileStorage, startLocalApiServer, type LocalApiServer } from './http-api';
+import { startPebbleStack, type PebbleStack } from './pebble';
+
+/** Local certificates live 47 days, the CA/Browser Forum maximum from March 2029. */
+export const LOCAL_LIFETIME_SECONDS = 47 * 86_400;
+
+export interface LocalRuntime {
+  api: LocalApiServer;
+  stack: PebbleStack;
+  store: SqliteStore;
+  engine: EngineDeps;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: { dataDir: string; port: number; logger?: Logger }): Promise<LocalRuntime> {
+  // A master key from the environment wins; otherwise a per-machine dev key file (mode 0600).
+  const keyValue = process.env[MASTER_KEY_VARIABLE] || (await loadOrCreateDevMasterKey(join(options.dataDir, 'master.key')));
+  const cipher = new EnvelopeCipher(parseMasterKeys(keyValue));
+  const store = new SqliteStore({ path: join(options.dataDir, 'certkeeper.db') });
+  const stack = await startPebbleStack({ certificateValidityPeriod: LOCAL_LIFETIME_SECONDS });
+  const logger = options.logger ?? jsonLogger('local');
+  const engine = createLocalEngine({ stack, store, cipher, logger });
+  const http01 = new Map<string, string>();
+  let responder: Server | null = null;
+  try {
+    responder = await startHttp01Responder(stack.httpChallengePort, http01);
+    const api = await startLocalApiServer({
+      port: options.port,
+      deps: { clock: systemClock, logger, engine: () => engine },
+      files: new LocalFileStorage(),
+      dev: { setTxt: (name, value) => stack.setTxt(name, value), serveHttp01: (token, content) => http01.set(token, content) },
+    });
+    const running = responder;
+    return {
+      api,
+      stack,
+      store,
+      engine,
+      stop: async () => {
+        await api.close();
+        await new Promise((resolve) => running.close(resolve));
+        await stack.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    if (responder) responder.close();
+    await stack.stop();
+    await store.close();
+    throw error;
+  }
+}
+
+/** Serves `/.well-known/acme-challenge/<token>` on 127.0.0.1:`port` for the local CA's validator. */
+async function startHttp01Responder(port: number, files: Map<string, string>): Promise<Server> {
+  const server = createServer((req, res) => {
+    const token = (req.url ?? '').replace(/^\/\.well-known\/acme-challenge\//, '');
+    const content = files.get(token);
+    res.writeHead(content === undefined ? 404 : 200, { 'content-type': 'text/plain' });
+    res.end(content ?? 'not found');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return server;
+}
