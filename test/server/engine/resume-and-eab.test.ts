@@ -73,7 +73,7 @@ describe('External Account Binding', () => {
     const deps = createLocalEngine({ stack, store: env.store, cipher: env.cipher });
     const { order } = await requestCertificate(deps, { ownerId: 'eab-user', names: ['eab.example.test'], caId: 'pebble', validation: 'dns-01', eab: { kid: 'kid-1', hmacKey } });
     const placed = await advanceOrder(deps, order._id);
-    expect(placed?.state).toBe('awaitingUser');
+    expect({ state: placed?.state, lastError: placed?.lastError ?? null }).toEqual({ state: 'awaitingUser', lastError: null });
     for (const instruction of dnsInstructions(placed!.challenges)) for (const value of instruction.values) await stack.setTxt(instruction.recordName, value);
     expect((await verifyOrder(deps, 'eab-user', order._id)).state).toBe('issued');
   });

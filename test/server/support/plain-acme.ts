@@ -7,6 +7,6 @@ import * as acme from 'acme-client';
  */
 export function plainAcmeClient(options: acme.ClientOptions): acme.Client {
   const client = new acme.Client({ backoffAttempts: 30, backoffMin: 50, backoffMax: 500, ...options });
-  (client as unknown as { http: { maxBadNonceRetries: number } }).http.maxBadNonceRetries = 10;
+  (client as unknown as { http: { maxBadNonceRetries: number } }).http.maxBadNonceRetries = 20;
   return client;
 }

@@ -1,0 +1,166 @@
+/**
+ * Renders the README pictures, docs/pictures/*.png: each main page in a representative state,
+ * loaded with miniprogram-simulate and the real TDesign components exactly as in the page tests,
+ * serialised to HTML with TDesign's compiled WXSS and screenshot by headless Chromium (375 px wide,
+ * 2× pixels). Run with `bash scripts/pictures/run.sh`; `npm run test:unit` never collects it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { answer, mockCallFunction } from '../../test/miniprogram/support/cloud';
+import type { CallFunctionMock, CallFunctionParam } from '../../test/miniprogram/support/cloud';
+import { MINIPROGRAM_ROOT, flushPromises, loadPage } from '../../test/miniprogram/support/page';
+import type { LoadedPage, RenderedNode } from '../../test/miniprogram/support/page';
+import { pngSize, screenshot } from './chromium';
+import { pictureDocument, rpxToPx } from './html';
+import { NOW, awaitingOrder, fullchainExport, homeList, issuedCertificate, requestNames } from './states';
+
+// The clipboard and file sharing are never touched by these states, but the pages import them.
+jest.mock('../../miniprogram/services/device', () => ({ copyText: jest.fn(), shareFile: jest.fn() }));
+
+interface SimulateUtils {
+  transformRpx: (css: string) => string;
+}
+interface SimulateWxss {
+  compile: (wxss: string, options: { prefix: string }) => string;
+}
+// simulate turns 1 rpx into 1 px; the pictures are 375 px wide, where 1 rpx is 0.5 px. The property
+// is replaced on the module object simulate itself calls, before any page is rendered.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- must be the very module object simulate uses
+const simulateUtils = require('miniprogram-simulate/src/utils') as SimulateUtils;
+simulateUtils.transformRpx = rpxToPx;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- simulate's own WXSS compiler, not exported
+const simulateWxss = require('miniprogram-simulate/src/wxss') as SimulateWxss;
+
+const REPO = path.resolve(__dirname, '../..');
+const OUT_DIR = path.join(REPO, 'docs/pictures');
+const HTML_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'certkeeper-pictures-'));
+
+type Lifecycle = {
+  onLoad(query: Record<string, string>): Promise<void>;
+  onUnload?(): void;
+  onNameChange(event: { detail: { value: string }; currentTarget: { dataset: { index: number } } }): void;
+};
+type Page = LoadedPage<Record<string, unknown>, Lifecycle>;
+
+function ok(data: unknown): ReturnType<typeof answer> {
+  return answer({ ok: true, data });
+}
+
+/** Answers every `api` action from `answers` (an unknown action fails the picture). */
+function serve(callFunction: CallFunctionMock, answers: Record<string, unknown>): void {
+  callFunction.mockImplementation((param: CallFunctionParam) => {
+    const action = (param.data as { action: string }).action;
+    if (!(action in answers)) return Promise.reject(new Error(`no answer for ${action}`));
+    return Promise.resolve(ok(answers[action]));
+  });
+}
+
+function navigationTitle(pagePath: string): string {
+  const read = (file: string): { navigationBarTitleText?: string; window?: { navigationBarTitleText?: string } } =>
+    JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, file), 'utf8')) as never;
+  return read(`${pagePath}.json`).navigationBarTitleText ?? read('app.json').window?.navigationBarTitleText ?? '';
+}
+
+/** Loads a page and returns it with the stylesheet simulate inserted for it (the newest `<style>`). */
+function open(pagePath: string): { page: Page; css: string } {
+  const before = new Set(document.head.querySelectorAll('style'));
+  const page = loadPage<Record<string, unknown>, Lifecycle>(pagePath);
+  const added = Array.from(document.head.querySelectorAll('style')).filter((style) => !before.has(style));
+  // Rendering the same component set again replaces its style element instead of adding one.
+  const css = (added.length > 0 ? added : Array.from(document.head.querySelectorAll('style')).slice(-1)).map((style) => style.textContent).join('\n');
+  return { page, css };
+}
+
+const appCss = rpxToPx(simulateWxss.compile(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.wxss'), 'utf8'), { prefix: 'main' }));
+
+/** Writes the page's HTML and screenshots it to docs/pictures/<name>.png. */
+function picture(name: string, pagePath: string, page: Page, css: string): string {
+  if (!page.dom) throw new Error(`${pagePath} rendered nothing`);
+  const htmlFile = path.join(HTML_DIR, `${name}.html`);
+  fs.writeFileSync(htmlFile, pictureDocument({ title: navigationTitle(pagePath), body: page.dom, pageCss: css, appCss }));
+  const pngFile = path.join(OUT_DIR, `${name}.png`);
+  screenshot(htmlFile, pngFile);
+  return pngFile;
+}
+
+async function tap(node: RenderedNode | undefined, what: string): Promise<void> {
+  const inner = node?.querySelector('.t-button');
+  if (!inner) throw new Error(`${what} is not rendered`);
+  inner.dispatchEvent('tap');
+  await flushPromises();
+}
+
+function expectPicture(pngFile: string): void {
+  const { width, height } = pngSize(pngFile);
+  expect(width).toBe(750);
+  expect(height).toBeGreaterThanOrEqual(2 * 667);
+}
+
+describe('README pictures', () => {
+  let callFunction: CallFunctionMock;
+
+  beforeAll(() => {
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+  });
+
+  beforeEach(() => {
+    // Only Date is fixed: simulate and the pages still need real timers.
+    jest.useFakeTimers({ now: NOW, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    callFunction = mockCallFunction();
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  afterAll(() => {
+    fs.rmSync(HTML_DIR, { recursive: true, force: true });
+  });
+
+  test('home: three certificates (safe, warning, pending)', async () => {
+    serve(callFunction, { listCertificates: homeList });
+    const { page, css } = open('pages/home/index');
+    await page.instance.onLoad({});
+    expect(page.querySelectorAll('.cert')).toHaveLength(3);
+    expectPicture(picture('home', 'pages/home/index', page, css));
+  });
+
+  test('request: first step, a valid wildcard and an invalid name with its error', async () => {
+    const { page, css } = open('pages/request/index');
+    await tap(page.querySelector('#add-name'), '添加域名');
+    page.instance.onNameChange({ detail: { value: requestNames.wildcard }, currentTarget: { dataset: { index: 0 } } });
+    page.instance.onNameChange({ detail: { value: requestNames.invalid }, currentTarget: { dataset: { index: 1 } } });
+    await flushPromises();
+    expect(page.querySelectorAll('.name-error')).toHaveLength(1);
+    expectPicture(picture('request', 'pages/request/index', page, css));
+  });
+
+  test('order: awaiting the user, dns-01 apex + wildcard, a failed self-check', async () => {
+    serve(callFunction, { getOrder: awaitingOrder });
+    const { page, css } = open('pages/order/index');
+    await page.instance.onLoad({ id: awaitingOrder.id });
+    await flushPromises();
+    expect(page.querySelectorAll('.copy-value')).toHaveLength(2);
+    const pngFile = picture('order', 'pages/order/index', page, css);
+    page.instance.onUnload?.();
+    expectPicture(pngFile);
+  });
+
+  test('certificate: an issued certificate with one version', async () => {
+    serve(callFunction, { getCertificate: issuedCertificate });
+    const { page, css } = open('pages/certificate/index');
+    await page.instance.onLoad({ id: issuedCertificate.id });
+    expect(page.data.phase).toBe('ready');
+    expectPicture(picture('certificate', 'pages/certificate/index', page, css));
+  });
+
+  test('export: after a fullchain export, with the nginx snippet', async () => {
+    serve(callFunction, { getCertificate: issuedCertificate, exportCertificate: fullchainExport });
+    const { page, css } = open('pages/export/index');
+    await page.instance.onLoad({ id: issuedCertificate.id });
+    await tap(page.querySelector('#export'), '导出');
+    expect(page.querySelector('.snippet--nginx')).toBeDefined();
+    expectPicture(picture('export', 'pages/export/index', page, css));
+  });
+});
