@@ -2,7 +2,7 @@
  * Pure helpers that turn certificate data into display values. No user-visible words live here:
  * pages own their strings and map the codes returned below.
  */
-import type { ExpiryLevel } from '../../typings/api';
+import type { CertificateStatus, ExpiryLevel } from '../../typings/api';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -84,3 +84,15 @@ export function pfxPasswordProblem(password: string): PfxPasswordProblem | null 
 export function pfxPasswordsMatch(password: string, confirmation: string): boolean {
   return password === confirmation;
 }
+
+/** TDesign tag themes. */
+export type TagTheme = 'default' | 'primary' | 'success' | 'warning' | 'danger';
+
+/** The tag colour of each certificate status, the same on the list and the detail page. */
+export const STATUS_THEMES: Readonly<Record<CertificateStatus, TagTheme>> = {
+  pending: 'primary',
+  active: 'success',
+  failed: 'danger',
+  cancelled: 'default',
+  revoked: 'danger',
+};

@@ -19,6 +19,7 @@ import {
   shortFingerprint,
 } from '../../utils/certificate-view';
 import { fillTemplate } from '../../utils/format';
+import { STATUS_THEMES, type TagTheme } from '../../utils/certificate-view';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -113,15 +114,6 @@ const REASON_ORDER: readonly RevocationReason[] = [
   'cessationOfOperation',
 ];
 
-type TagTheme = 'default' | 'primary' | 'success' | 'warning' | 'danger';
-
-const STATUS_THEMES: Readonly<Record<CertificateStatus, TagTheme>> = {
-  pending: 'primary',
-  active: 'success',
-  failed: 'danger',
-  cancelled: 'default',
-  revoked: 'danger',
-};
 
 interface VersionItem {
   id: string;

@@ -3,6 +3,7 @@ import { listCertificates } from '../../services/certificates';
 import { ApiCallError } from '../../services/cloud';
 import { expiryClass } from '../../utils/certificate-view';
 import { fillTemplate } from '../../utils/format';
+import { STATUS_THEMES, type TagTheme } from '../../utils/certificate-view';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -41,15 +42,6 @@ const strings = {
   notIssued: '尚未签发',
 } as const;
 
-type TagTheme = 'default' | 'primary' | 'success' | 'warning' | 'danger';
-
-const STATUS_THEMES: Readonly<Record<CertificateStatus, TagTheme>> = {
-  pending: 'primary',
-  active: 'success',
-  failed: 'danger',
-  cancelled: 'default',
-  revoked: 'danger',
-};
 
 /** Render fields of one certificate card. */
 interface CardView {
