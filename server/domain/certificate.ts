@@ -33,6 +33,8 @@ export interface CertificateDoc extends StoredDoc {
   notBefore: number | null;
   notAfter: number | null;
   autoRenew: boolean;
+  /** Renewal orders that failed in a row; reset when a renewal is issued. */
+  renewalFailures: number;
   /** When the scheduler should look at it next (renewal); null when nothing is due. */
   nextActionAt: number | null;
   createdAt: number;
@@ -77,6 +79,18 @@ export function renewalDueAt(notBefore: number, notAfter: number): number {
   const lifetime = notAfter - notBefore;
   const fraction = lifetime < SHORT_LIVED_MS ? SHORT_LIVED_REMAINING_FRACTION : RENEW_AT_REMAINING_FRACTION;
   return notAfter - Math.floor(lifetime * fraction);
+}
+
+/** Waits before another renewal attempt after `failures` failed ones. */
+const RENEWAL_RETRY_MS = [3_600_000, 2 * 3_600_000, 4 * 3_600_000, 8 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000];
+/** Inside this margin before expiry, a failing renewal is retried at least hourly (emergency floor). */
+export const EMERGENCY_MARGIN_MS = 7 * 86_400_000;
+
+/** When to try renewing again after a failed renewal; never later than expiry allows. */
+export function renewalRetryAt(failures: number, notAfter: number, now: number): number {
+  const backoff = RENEWAL_RETRY_MS[Math.min(Math.max(0, failures), RENEWAL_RETRY_MS.length - 1)] ?? 3_600_000;
+  const delay = notAfter - now < EMERGENCY_MARGIN_MS ? Math.min(backoff, 3_600_000) : backoff;
+  return now + delay;
 }
 
 /** The deterministic id of the version an order produces, so a retried download cannot store two. */

@@ -1,6 +1,6 @@
 /**
- * `npm start`: CertKeeper on one machine (see runtime.ts), then the guided demo, then serving
- * until Ctrl-C.
+ * `npm start`: CertKeeper on one machine (see runtime.ts, with the scheduler ticking every 5 s),
+ * then the guided demo, then serving until Ctrl-C.
  *
  *   npm start                      # demo, then serve until Ctrl-C
  *   npm start -- --no-demo         # just serve
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const logger = jsonLogger('local', (line, isError) => {
     if (isError) process.stderr.write(`${line}\n`);
   });
-  const runtime = await startLocalRuntime({ dataDir: options.dataDir, port: options.port, logger });
+  const runtime = await startLocalRuntime({ dataDir: options.dataDir, port: options.port, logger, tickIntervalMs: 5_000 });
   say(`Local CA (Pebble): ${runtime.stack.directoryUrl}`);
   say(`api: POST ${runtime.api.url} with header ${IDENTITY_HEADER}: <any id>`);
   try {

@@ -10,6 +10,7 @@ import { SqliteStore } from '../adapters/store/sqlite-store';
 import { jsonLogger, systemClock } from '../adapters/system';
 import type { Logger } from '../ports/logger';
 import type { EngineDeps } from '../usecases/engine';
+import { runSchedulerTick } from '../usecases/scheduler-tick';
 import { loadOrCreateDevMasterKey } from './dev-key';
 import { createLocalEngine } from './engine';
 import { LocalFileStorage, startLocalApiServer, type LocalApiServer } from './http-api';
@@ -26,7 +27,13 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-export async function startLocalRuntime(options: { dataDir: string; port: number; logger?: Logger }): Promise<LocalRuntime> {
+export async function startLocalRuntime(options: {
+  dataDir: string;
+  port: number;
+  logger?: Logger;
+  /** Run the scheduler tick this often (the cloud's timer trigger fires every minute); off when absent. */
+  tickIntervalMs?: number;
+}): Promise<LocalRuntime> {
   // A master key from the environment wins; otherwise a per-machine dev key file (mode 0600).
   const keyValue = process.env[MASTER_KEY_VARIABLE] || (await loadOrCreateDevMasterKey(join(options.dataDir, 'master.key')));
   const cipher = new EnvelopeCipher(parseMasterKeys(keyValue));
@@ -45,12 +52,23 @@ export async function startLocalRuntime(options: { dataDir: string; port: number
       dev: { setTxt: (name, value) => stack.setTxt(name, value), serveHttp01: (token, content) => http01.set(token, content) },
     });
     const running = responder;
+    let ticking: Promise<unknown> = Promise.resolve();
+    const timer = options.tickIntervalMs
+      ? setInterval(() => {
+          // One tick at a time; a slow tick delays the next instead of overlapping it.
+          ticking = ticking.then(() => runSchedulerTick(engine)).catch((error: unknown) => {
+            logger.error('local.tick.failed', { error: error instanceof Error ? error.message : String(error) });
+          });
+        }, options.tickIntervalMs)
+      : null;
     return {
       api,
       stack,
       store,
       engine,
       stop: async () => {
+        if (timer) clearInterval(timer);
+        await ticking;
         await api.close();
         await new Promise((resolve) => running.close(resolve));
         await stack.stop();

@@ -4,7 +4,7 @@
  * or null when another writer changed it first (the caller re-reads and stops).
  */
 import { secretContext } from '../domain/account';
-import { versionIdForOrder, renewalDueAt, type CertificateDoc, type CertificateVersionDoc } from '../domain/certificate';
+import { renewalDueAt, renewalRetryAt, versionIdForOrder, type CertificateDoc, type CertificateVersionDoc } from '../domain/certificate';
 import {
   pollDelayMs,
   selfCheckDelayMs,
@@ -54,12 +54,26 @@ export async function failOrder(deps: EngineDeps, order: OrderDoc, problem: Orde
   return saved;
 }
 
+/**
+ * After an order ends without a certificate: a lineage with nothing issued yet takes `status`; a
+ * lineage whose renewal failed keeps its current version and gets its next attempt scheduled with
+ * back-off (hourly at worst near expiry), so failures are retried but never in a tight loop.
+ */
 export async function markLineageIfNothingIssued(deps: EngineDeps, order: OrderDoc, status: 'failed' | 'cancelled'): Promise<void> {
   const certificates = deps.store.collection<CertificateDoc>('certificates');
   for (let attempt = 0; attempt < 3; attempt++) {
     const lineage = await certificates.get(order.certificateId);
-    if (!lineage || lineage.currentVersionId !== null || lineage.currentOrderId !== order._id) return;
-    if (await certificates.update(lineage, { status, nextActionAt: null, updatedAt: deps.clock.now() })) return;
+    if (!lineage || lineage.currentOrderId !== order._id) return;
+    const now = deps.clock.now();
+    const patch =
+      lineage.currentVersionId === null
+        ? { status, nextActionAt: null, updatedAt: now }
+        : {
+            renewalFailures: lineage.renewalFailures + 1,
+            nextActionAt: lineage.autoRenew && lineage.notAfter !== null ? renewalRetryAt(lineage.renewalFailures, lineage.notAfter, now) : null,
+            updatedAt: now,
+          };
+    if (await certificates.update(lineage, patch)) return;
   }
 }
 
@@ -281,6 +295,7 @@ async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: stri
       currentOrderId: order._id,
       notBefore,
       notAfter,
+      renewalFailures: 0,
       nextActionAt: lineage.autoRenew ? renewalDueAt(notBefore, notAfter) : null,
       updatedAt: deps.clock.now(),
     });

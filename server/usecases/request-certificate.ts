@@ -92,6 +92,7 @@ export async function requestCertificate(deps: EngineDeps, request: CertificateR
     notBefore: null,
     notAfter: null,
     autoRenew: request.autoRenew ?? true,
+    renewalFailures: 0,
     nextActionAt: null,
     createdAt: now,
     updatedAt: now,

@@ -1,0 +1,116 @@
+/**
+ * Renewal through the scheduler tick against Pebble issuing short-lived (2-minute) certificates,
+ * with the clock moved forward instead of waiting.
+ */
+import { renewalDueAt, type CertificateDoc, type CertificateVersionDoc } from '../../../server/domain/certificate';
+import { dnsInstructions, type OrderDoc } from '../../../server/domain/order';
+import { createLocalEngine } from '../../../server/local/engine';
+import { startPebbleStack, type PebbleStack } from '../../../server/local/pebble';
+import { advanceOrder } from '../../../server/usecases/advance-order';
+import { verifyOrder } from '../../../server/usecases/manage-orders';
+import { requestCertificate } from '../../../server/usecases/request-certificate';
+import { runSchedulerTick } from '../../../server/usecases/scheduler-tick';
+import { startFaultProxyFor } from '../support/fault-proxy';
+import { openEngineStore, type EngineStore } from './support';
+
+jest.setTimeout(60_000);
+
+let stack: PebbleStack;
+let env: EngineStore;
+beforeAll(async () => {
+  stack = await startPebbleStack({ certificateValidityPeriod: 120 });
+  env = await openEngineStore();
+});
+afterAll(async () => {
+  await env.close();
+  await stack.stop();
+});
+
+function engine() {
+  let offset = 0;
+  const deps = createLocalEngine({ stack, store: env.store, cipher: env.cipher, clock: { now: () => Date.now() + offset } });
+  return { deps, later: (ms: number) => (offset += ms) };
+}
+
+async function publish(order: OrderDoc | null): Promise<void> {
+  for (const instruction of dnsInstructions(order?.challenges ?? [])) for (const value of instruction.values) await stack.setTxt(instruction.recordName, value);
+}
+
+async function issue(deps: ReturnType<typeof engine>['deps'], ownerId: string, name: string) {
+  const { certificate, order } = await requestCertificate(deps, { ownerId, names: [name], caId: 'pebble', validation: 'dns-01' });
+  await publish(await advanceOrder(deps, order._id));
+  expect((await verifyOrder(deps, ownerId, order._id)).state).toBe('issued');
+  return certificate._id;
+}
+
+const lineageOf = (id: string) => env.store.collection<CertificateDoc>('certificates').get(id);
+
+test('a short-lived certificate is renewed at half its lifetime: new order, new key, new version', async () => {
+  const { deps, later } = engine();
+  const certificateId = await issue(deps, 'renew-owner', 'renew.example.test');
+  const first = await lineageOf(certificateId);
+  // Under 10 days of lifetime: renewal is due with half of it left.
+  expect(first?.nextActionAt).toBe(renewalDueAt(first?.notBefore ?? 0, first?.notAfter ?? 0));
+  expect((first?.notAfter ?? 0) - (first?.nextActionAt ?? 0)).toBeGreaterThanOrEqual(59_000);
+
+  expect(await runSchedulerTick(deps)).toMatchObject({ renewalsStarted: 0 });
+  later(61_000);
+  const tick = await runSchedulerTick(deps);
+  expect(tick.renewalsStarted).toBe(1);
+  const renewing = await lineageOf(certificateId);
+  const renewal = await env.store.collection<OrderDoc>('orders').get(renewing?.currentOrderId ?? '');
+  expect(renewal?.names).toEqual(['renew.example.test']);
+  expect(renewal?._id).not.toBe(first?.currentOrderId);
+  // A CA that reuses the valid authorization (PEBBLE_AUTHZREUSE) issues at once; otherwise manual
+  // DNS waits for the user, who publishes the new values, and the next due tick completes it.
+  if (renewal?.state !== 'issued') {
+    expect(renewing).toMatchObject({ status: 'active', currentVersionId: first?.currentVersionId, nextActionAt: null });
+    expect(renewal?.state).toBe('awaitingUser');
+    await publish(renewal);
+    later(31_000);
+    await runSchedulerTick(deps);
+  }
+  const renewed = await lineageOf(certificateId);
+  expect(renewed?.currentVersionId).not.toBe(first?.currentVersionId);
+  expect(renewed).toMatchObject({ status: 'active', renewalFailures: 0 });
+  const versions = (await env.store.collection<CertificateVersionDoc>('certificateVersions').listByOwner('renew-owner', { limit: 10 })).items;
+  expect(versions).toHaveLength(2);
+  expect(versions[0]?.leaf.spkiSha256).not.toBe(versions[1]?.leaf.spkiSha256);
+});
+
+test('three ticks at once start exactly one renewal', async () => {
+  const { deps, later } = engine();
+  const certificateId = await issue(deps, 'race-owner', 'race.example.test');
+  later(61_000);
+  // Other tests' certificates share the store, so count this certificate's orders: the first and one renewal.
+  await Promise.all([runSchedulerTick(deps), runSchedulerTick(deps), runSchedulerTick(deps)]);
+  const orders = await env.store.collection<OrderDoc>('orders').listByOwner('race-owner', { limit: 10 });
+  expect(orders.items.filter((o) => o.certificateId === certificateId)).toHaveLength(2);
+});
+
+test('a failed renewal keeps the certificate and retries later with back-off', async () => {
+  const proxy = await startFaultProxyFor(stack);
+  try {
+    let offset = 0;
+    const deps = createLocalEngine({ stack, store: env.store, cipher: env.cipher, clock: { now: () => Date.now() + offset }, directoryUrl: proxy.directoryUrl });
+    const certificateId = await issue(deps, 'fail-owner', 'fail.example.test');
+    const lineage = await lineageOf(certificateId);
+    // The CA refuses the renewal order outright.
+    proxy.respondWith(
+      { method: 'POST', path: /order-plz/ },
+      { status: 400, headers: { 'Content-Type': 'application/problem+json' }, body: { type: 'urn:ietf:params:acme:error:rejectedIdentifier', detail: 'policy forbids issuing for this name' } },
+      Infinity,
+    );
+    offset += 61_000;
+    await runSchedulerTick(deps);
+    const after = await lineageOf(certificateId);
+    const failed = await env.store.collection<OrderDoc>('orders').get(after?.currentOrderId ?? '');
+    expect(failed).toMatchObject({ state: 'invalid', lastError: { kind: 'rejectedIdentifier' } });
+    expect(after).toMatchObject({ status: 'active', currentVersionId: lineage?.currentVersionId, renewalFailures: 1 });
+    // Close to expiry (2-minute certificates), the emergency floor caps the wait at an hour.
+    expect((after?.nextActionAt ?? 0) - deps.clock.now()).toBeLessThanOrEqual(3_600_000);
+    expect((after?.nextActionAt ?? 0) - deps.clock.now()).toBeGreaterThan(3_500_000);
+  } finally {
+    await proxy.close();
+  }
+});
