@@ -8,6 +8,8 @@
  * TLS) get a kind of their own.
  */
 
+import type { RenewalWindow } from '../domain/ari';
+
 /** How to reach one CA: its directory plus per-CA network settings. */
 export interface CaEndpoint {
   /** The directory URL (a configured mirror replaces the CA's own). */
@@ -193,4 +195,9 @@ export interface AcmeGateway {
   downloadCertificate(session: AcmeSession, certificateUrl: string): Promise<string>;
   /** Revokes with an RFC 5280 reason code, signed by the account key (§7.6). */
   revoke(session: AcmeSession, certificatePem: string, reason: number): Promise<void>;
+  /**
+   * The CA's suggested renewal window for a certificate (RFC 9773 §4,
+   * https://www.rfc-editor.org/rfc/rfc9773), from the directory's `renewalInfo` URL.
+   */
+  renewalInfo(endpoint: CaEndpoint, renewalInfoUrl: string, certificateId: string): Promise<RenewalWindow>;
 }

@@ -36,6 +36,8 @@ export interface EngineDeps {
    * never a back-off or a Retry-After. Absent: the call returns and a later call continues.
    */
   wait?: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1): picks the renewal moment inside an ARI window (spreads load, RFC 9773 §4.2). */
+  random?: () => number;
   /** Names this process's leases; each call adds its own sequence number (see `leaseToken`). */
   leaseOwner: string;
 }

@@ -17,6 +17,7 @@ import {
   type SelfCheckItem,
   type SelfCheckRecord,
 } from '../domain/order';
+import { ariCertificateId, chooseRenewalTime } from '../domain/ari';
 import { describeHttpProblem, describeTxtProblem } from '../domain/self-check.messages.zh';
 import { AcmeError, type AcmeAuthorizationView, type AcmeProblem, type AcmeSession } from '../ports/acme';
 import { DuplicateIdError, type DocPatch } from '../ports/store';
@@ -278,13 +279,31 @@ const download: Step = async (deps, order) => {
     // Stored by an earlier run of this step that ended before the order was marked issued.
     if (!(error instanceof DuplicateIdError)) throw error;
   }
-  await promoteVersion(deps, order, versionId, leaf.notBefore, leaf.notAfter);
+  await promoteVersion(deps, order, versionId, leaf.notBefore, leaf.notAfter, await ariRenewalTime(deps, order, leaf.authorityKeyId, leaf.serialNumber));
   deps.logger.info('order.issued', { orderId: order._id, versionId, serial: leaf.serialNumber });
   return save(deps, order, { ...transition(order, 'issued', now), issuedVersionId: versionId, nextActionAt: null, lastError: null });
 };
 
 /** Makes the version current in its lineage (retrying a lost compare-and-swap). */
-async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: string, notBefore: number, notAfter: number): Promise<void> {
+/**
+ * When the CA's ARI window says to renew (RFC 9773), if the CA offers ARI; null otherwise or when
+ * the CA cannot be asked now (the lifetime ratio applies then).
+ */
+async function ariRenewalTime(deps: EngineDeps, order: OrderDoc, authorityKeyId: string | null, serialNumber: string): Promise<number | null> {
+  if (!authorityKeyId) return null;
+  try {
+    const session = await openSession(deps, order.accountId);
+    const directory = await deps.acme.directory(session);
+    if (!directory.renewalInfo) return null;
+    const window = await deps.acme.renewalInfo(session, directory.renewalInfo, ariCertificateId(authorityKeyId, serialNumber));
+    return chooseRenewalTime(window, (deps.random ?? Math.random)(), deps.clock.now());
+  } catch (error) {
+    deps.logger.warn('ari.unavailable', { orderId: order._id, error: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
+}
+
+async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: string, notBefore: number, notAfter: number, ariTime: number | null): Promise<void> {
   const certificates = deps.store.collection<CertificateDoc>('certificates');
   for (let attempt = 0; attempt < 5; attempt++) {
     const lineage = await certificates.get(order.certificateId);
@@ -296,7 +315,13 @@ async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: stri
       notBefore,
       notAfter,
       renewalFailures: 0,
-      nextActionAt: lineage.autoRenew ? renewalDueAt(notBefore, notAfter) : null,
+      // The CA's ARI time when it offers one, else the lifetime ratio; an ARI time later than a
+      // tenth of the lifetime before expiry is not trusted (floor, as certmagic does).
+      nextActionAt: lineage.autoRenew
+        ? ariTime !== null
+          ? Math.min(ariTime, notAfter - Math.floor((notAfter - notBefore) / 10))
+          : renewalDueAt(notBefore, notAfter)
+        : null,
       updatedAt: deps.clock.now(),
     });
     if (updated) return;

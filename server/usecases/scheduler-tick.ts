@@ -1,4 +1,5 @@
-import type { CertificateDoc } from '../domain/certificate';
+import { ariCertificateId } from '../domain/ari';
+import type { CertificateDoc, CertificateVersionDoc } from '../domain/certificate';
 import { isTerminal, type OrderDoc } from '../domain/order';
 import { advanceOrder } from './advance-order';
 import { leaseToken, ORDER_LEASE_MS, type EngineDeps } from './engine';
@@ -62,8 +63,11 @@ export async function startRenewal(deps: EngineDeps, certificateId: string): Pro
     const current = lineage.currentOrderId ? await orders.get(lineage.currentOrderId) : null;
     if (current && !isTerminal(current.state)) return false;
     const csrPem = lineage.keyType === null ? (current?.csrPem ?? null) : null;
+    // RFC 9773 §5: name the certificate being replaced; placeOrder sends it only to CAs with ARI.
+    const version = lineage.currentVersionId ? await deps.store.collection<CertificateVersionDoc>('certificateVersions').get(lineage.currentVersionId) : null;
+    const replaces = version?.leaf.authorityKeyId ? ariCertificateId(version.leaf.authorityKeyId, version.leaf.serialNumber) : null;
     const orderId = deps.store.newId();
-    const order = await orders.insert(newOrder({ orderId, certificate: lineage, csrPem, replaces: null, now }));
+    const order = await orders.insert(newOrder({ orderId, certificate: lineage, csrPem, replaces, now }));
     if (!(await certificates.update(lineage, { currentOrderId: order._id, nextActionAt: null, updatedAt: now }))) {
       await orders.delete(order._id);
       return false;

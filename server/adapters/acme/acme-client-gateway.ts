@@ -30,7 +30,9 @@ import {
   type CaEndpoint,
   type ExternalAccountBinding,
 } from '../../ports/acme';
+import type { RenewalWindow } from '../../domain/ari';
 import { problemFromBody, retryAfterMs, transportKind } from './problems';
+import { fetchRenewalInfo } from './renewal-info';
 
 interface CallContext {
   endpoint: CaEndpoint;
@@ -291,6 +293,10 @@ export class AcmeClientGateway implements AcmeGateway {
       // A 'valid' status keeps acme-client from polling before it downloads.
       clientFor(session).getCertificate({ status: 'valid', certificate: certificateUrl } as acme.Order),
     );
+  }
+
+  renewalInfo(endpoint: CaEndpoint, renewalInfoUrl: string, certificateId: string): Promise<RenewalWindow> {
+    return fetchRenewalInfo(endpoint, renewalInfoUrl, certificateId);
   }
 
   async revoke(session: AcmeSession, certificatePem: string, reason: number): Promise<void> {

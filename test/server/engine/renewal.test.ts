@@ -114,3 +114,36 @@ test('a failed renewal keeps the certificate and retries later with back-off', a
     await proxy.close();
   }
 });
+
+test('with ARI the CA’s window decides when to renew, and the renewal names the certificate it replaces', async () => {
+  const { deps: base, later } = engine();
+  const real = base.acme;
+  const sent: object[] = [];
+  const windows: { certificateId: string; start: number; end: number }[] = [];
+  // Pebble 2.4 has no ARI: the real gateway with a directory that advertises it and a window the
+  // test controls (the HTTP side of renewalInfo is tested against a loopback RFC 9773 server).
+  const acme = Object.assign(Object.create(real) as typeof real, {
+    directory: async (endpoint: Parameters<typeof real.directory>[0]) => ({ ...(await real.directory(endpoint)), renewalInfo: 'https://127.0.0.1:1/renewal-info' }),
+    renewalInfo: async (_endpoint: unknown, _url: string, certificateId: string) => {
+      const now = base.clock.now();
+      windows.push({ certificateId, start: now + 20_000, end: now + 30_000 });
+      return { start: now + 20_000, end: now + 30_000, explanationUrl: null, retryAfterMs: 21_600_000 };
+    },
+    createOrder: (session: Parameters<typeof real.createOrder>[0], request: Parameters<typeof real.createOrder>[1]) => {
+      sent.push(request);
+      return real.createOrder(session, request);
+    },
+  });
+  const deps = { ...base, acme, random: () => 0.5 };
+  const certificateId = await issue(deps, 'ari-owner', 'ari.example.test');
+  const lineage = await lineageOf(certificateId);
+  const [window] = windows;
+  // Half-way through the window (random 0.5), well before the ratio's 60 s.
+  expect(lineage?.nextActionAt).toBe((window?.start ?? 0) + 5_000);
+  later(26_000);
+  await runSchedulerTick(deps);
+  const renewal = await env.store.collection<OrderDoc>('orders').get((await lineageOf(certificateId))?.currentOrderId ?? '');
+  expect(renewal?.replaces).toBe(window?.certificateId);
+  expect(window?.certificateId).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  expect(sent.at(-1)).toEqual({ names: ['ari.example.test'], replaces: window?.certificateId });
+});
