@@ -1,5 +1,6 @@
 /** The data each picture shows: what the `api` function would answer (shapes from typings/api.ts). */
 import type { CertificateDetail, CertificatePage, CertificateSummary, CertificateVersionView, ExportResult, OrderView } from '../../typings/api';
+import { versionView } from '../../test/miniprogram/support/fixtures';
 
 /** The pictures' clock: dates on them do not change from run to run. */
 export const NOW = Date.UTC(2026, 5, 15, 2, 0, 0);
@@ -95,27 +96,11 @@ export const awaitingOrder: OrderView = {
 };
 
 function version(): CertificateVersionView {
-  return {
+  return versionView(NOW, {
     id: 'ver-1',
     serialNumber: '04a1b2c3d4e5f60718293a4b5c6d7e8f9a0b',
-    notBefore: NOW - 30 * DAY,
-    notAfter: NOW + 60 * DAY,
-    issuer: "C=US, O=Let's Encrypt, CN=E6",
-    issuerCommonName: 'E6',
     dnsNames: ['xn--1jqs90m.xn--fiqs8s', 'www.xn--1jqs90m.xn--fiqs8s'],
-    keyAlgorithm: 'ECDSA',
-    keyBits: 256,
-    curve: 'P-256',
-    signatureAlgorithm: 'ecdsa-with-SHA384',
-    sha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
-    spkiSha256: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
-    chainLength: 2,
-    chainOrdered: true,
-    revokedAt: null,
-    revocationReason: null,
-    hasPrivateKey: true,
-    issuedAt: NOW - 30 * DAY,
-  };
+  });
 }
 
 export const issuedCertificate: CertificateDetail = {

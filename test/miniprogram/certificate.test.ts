@@ -8,6 +8,7 @@ import { answer, apiFailure, deferred, mockCallFunction, transportFailure } from
 import type { CallFunctionMock, CallFunctionResult } from './support/cloud';
 import { flushPromises, loadPage, textOf } from './support/page';
 import type { LoadedPage, RenderedNode } from './support/page';
+import { versionView } from './support/fixtures';
 
 const mockDevice = { copyText: jest.fn<Promise<void>, [string]>(), shareFile: jest.fn<Promise<void>, [string, string]>() };
 jest.mock('../../miniprogram/services/device', () => mockDevice);
@@ -26,32 +27,9 @@ type CertificatePage = LoadedPage<CertificateData, CertificateMethods>;
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 5, 15, 4, 0, 0);
-const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const SPKI = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 function version(overrides: Partial<CertificateVersionView> = {}): CertificateVersionView {
-  return {
-    id: 'ver-2',
-    serialNumber: '04a1b2c3d4e5f6',
-    notBefore: NOW - 30 * DAY,
-    notAfter: NOW + 60 * DAY,
-    issuer: 'C=US, O=Let\'s Encrypt, CN=E6',
-    issuerCommonName: 'E6',
-    dnsNames: ['example.com', 'www.example.com'],
-    keyAlgorithm: 'ECDSA',
-    keyBits: 256,
-    curve: 'P-256',
-    signatureAlgorithm: 'ecdsa-with-SHA384',
-    sha256: SHA,
-    spkiSha256: SPKI,
-    chainLength: 2,
-    chainOrdered: true,
-    revokedAt: null,
-    revocationReason: null,
-    hasPrivateKey: true,
-    issuedAt: NOW - 30 * DAY,
-    ...overrides,
-  };
+  return versionView(NOW, overrides);
 }
 
 function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {

@@ -8,6 +8,7 @@ import { answer, apiFailure, deferred, mockCallFunction } from './support/cloud'
 import type { CallFunctionMock, CallFunctionResult } from './support/cloud';
 import { flushPromises, loadPage, textOf } from './support/page';
 import type { LoadedPage } from './support/page';
+import { versionView } from './support/fixtures';
 
 const mockDevice = { copyText: jest.fn<Promise<void>, [string]>(), shareFile: jest.fn<Promise<void>, [string, string]>() };
 jest.mock('../../miniprogram/services/device', () => mockDevice);
@@ -29,28 +30,18 @@ const NOW = Date.UTC(2026, 5, 15, 4, 0, 0);
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n';
 
 function version(overrides: Partial<CertificateVersionView> = {}): CertificateVersionView {
-  return {
+  return versionView(NOW, {
     id: 'ver-1',
     serialNumber: '04a1',
     notBefore: NOW - 1000,
     notAfter: NOW + 90 * 86_400_000,
     issuer: 'CN=E6',
-    issuerCommonName: 'E6',
     dnsNames: ['example.com'],
-    keyAlgorithm: 'ECDSA',
-    keyBits: 256,
-    curve: 'P-256',
-    signatureAlgorithm: 'ecdsa-with-SHA384',
     sha256: 'aa',
     spkiSha256: 'bb',
-    chainLength: 2,
-    chainOrdered: true,
-    revokedAt: null,
-    revocationReason: null,
-    hasPrivateKey: true,
     issuedAt: NOW - 1000,
     ...overrides,
-  };
+  });
 }
 
 function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {
