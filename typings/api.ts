@@ -9,9 +9,25 @@
 import type { CaId } from '../server/domain/ca-catalog';
 import type { CertificateStatus, RevocationReason } from '../server/domain/certificate';
 import type { DnsInstruction, HttpInstruction, OrderState, ProgressStep, ValidationMethod } from '../server/domain/order';
+import type { ChannelType, DeliveryChannel, DeliveryStatus, NotificationKind, TemplateKey } from '../server/domain/notification';
 import type { KeyType } from '../server/ports/keys';
 
-export type { CaId, CertificateStatus, DnsInstruction, HttpInstruction, KeyType, OrderState, ProgressStep, RevocationReason, ValidationMethod };
+export type {
+  CaId,
+  CertificateStatus,
+  ChannelType,
+  DeliveryChannel,
+  DeliveryStatus,
+  DnsInstruction,
+  HttpInstruction,
+  KeyType,
+  NotificationKind,
+  OrderState,
+  ProgressStep,
+  RevocationReason,
+  TemplateKey,
+  ValidationMethod,
+};
 
 /** Every action the `api` function answers: its request payload and its success data. */
 export interface ApiActions {
@@ -28,7 +44,18 @@ export interface ApiActions {
   revokeCertificate: { request: { certificateId: string; reason: RevocationReason }; response: CertificateDetail };
   deleteCertificate: { request: { certificateId: string }; response: { deleted: true } };
   getSettings: { request: NoPayload; response: UserSettings };
-  updateSettings: { request: Partial<UserSettings>; response: UserSettings };
+  updateSettings: { request: { reminderDays?: number[]; remindOnExpiry?: boolean }; response: UserSettings };
+  /**
+   * What `wx.requestSubscribeMessage` answered, reported right after the tap: each accepted
+   * template banks one reminder. Template ids the operator did not configure are ignored.
+   */
+  reportSubscription: { request: { results: Record<string, string> }; response: UserSettings };
+  addChannel: { request: AddChannelInput; response: AddChannelResult };
+  removeChannel: { request: { channelId: string }; response: UserSettings };
+  /** Sends a test message now through one channel (`wechat` uses one banked reminder). */
+  testChannel: { request: { channelId: string }; response: ChannelTestResult };
+  /** The user's notifications, newest first, with what happened on each channel. */
+  listNotifications: { request: { limit?: number; cursor?: string | null }; response: NotificationPage };
 }
 
 export type ApiAction = keyof ApiActions;
@@ -181,6 +208,96 @@ export interface UserSettings {
   reminderDays: number[];
   /** Remind on the day of expiry too. */
   remindOnExpiry: boolean;
+  wechat: WechatReminders;
+  /** Channels besides WeChat, oldest first. */
+  channels: ChannelView[];
+}
+
+/** WeChat subscription messages: one-time credits banked per template. */
+export interface WechatReminders {
+  /**
+   * The templates this deployment configured, in the order to pass to `wx.requestSubscribeMessage`
+   * (at most 3). Empty when WeChat reminders are not configured.
+   */
+  templates: SubscriptionTemplateView[];
+  /** Reminders banked over all templates. */
+  banked: number;
+}
+
+export interface SubscriptionTemplateView {
+  key: TemplateKey;
+  templateId: string;
+  /** What the template is for, e.g. "证书到期提醒". */
+  title: string;
+  /** Messages of this template that can still be sent. */
+  credits: number;
+}
+
+export interface ChannelView {
+  id: string;
+  type: ChannelType;
+  label: string;
+  /** The destination with its secret parts masked, e.g. "qyapi.weixin.qq.com/…key=••••3f2a". */
+  target: string;
+  createdAt: number;
+  /** The last test message: whether it arrived at the channel, and the error in Chinese if not. */
+  lastTest: { ok: boolean; at: number; message: string | null } | null;
+}
+
+export interface AddChannelInput {
+  type: ChannelType;
+  /** Shown in lists; defaults to the type's name. */
+  label?: string;
+  /** WeCom robot webhook URL, e-mail address, or https webhook URL. */
+  target: string;
+}
+
+export interface AddChannelResult {
+  settings: UserSettings;
+  channelId: string;
+  /**
+   * For a webhook: the secret that signs every request (HMAC-SHA256), shown this once so the
+   * receiver can be configured; null for other types.
+   */
+  signingSecret: string | null;
+}
+
+export interface ChannelTestResult {
+  channelId: string;
+  ok: boolean;
+  /** Chinese: what happened, e.g. "已发送" or why it failed and what to check. */
+  message: string;
+  settings: UserSettings;
+}
+
+export interface NotificationView {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  lines: string[];
+  certificateId: string | null;
+  names: string[];
+  createdAt: number;
+  /** Mini Program page the notification points to. */
+  page: string;
+  deliveries: DeliveryView[];
+}
+
+export interface DeliveryView {
+  channel: DeliveryChannel;
+  /** The channel's label ("微信" for WeChat). */
+  label: string;
+  status: DeliveryStatus;
+  /** Chinese: why it failed or was skipped; null when sent or pending. */
+  detail: string | null;
+  /** When it was sent or last tried; null when not tried yet. */
+  at: number | null;
+  attempts: number;
+}
+
+export interface NotificationPage {
+  items: NotificationView[];
+  nextCursor: string | null;
 }
 
 /** What `wx.cloud.callFunction({ name: 'api', data })` sends. */

@@ -44,4 +44,8 @@ export const secretContext = {
   eabHmac: (accountId: string) => `accounts/${accountId}/eabHmac`,
   /** The certificate key, sealed once for its order; the version it becomes keeps the same seal. */
   orderKey: (orderId: string) => `orders/${orderId}/privateKey`,
+  /** A notification channel's destination (WeCom robot URL with its key, e-mail address, webhook URL). */
+  channelTarget: (ownerId: string, channelId: string) => `users/${ownerId}/channels/${channelId}/target`,
+  /** A webhook channel's signing secret. */
+  channelSecret: (ownerId: string, channelId: string) => `users/${ownerId}/channels/${channelId}/secret`,
 } as const;

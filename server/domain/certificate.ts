@@ -35,7 +35,15 @@ export interface CertificateDoc extends StoredDoc {
   autoRenew: boolean;
   /** Renewal orders that failed in a row; reset when a renewal is issued. */
   renewalFailures: number;
-  /** When the scheduler should look at it next (renewal); null when nothing is due. */
+  /** When to start the next renewal; null while one is under way or none is wanted. */
+  renewAt: number | null;
+  /** When to look at expiry reminders next; null when no threshold is left. */
+  remindAt: number | null;
+  /** The smallest reminder threshold (days) already sent for the current `notAfter`. */
+  remindedDays: number | null;
+  /** When to ask the CA's renewalInfo (ARI) again; null when the CA has none. */
+  ariCheckAt: number | null;
+  /** The earliest of `renewAt`, `remindAt` and `ariCheckAt`: when the scheduler looks at it next. */
   nextActionAt: number | null;
   createdAt: number;
   updatedAt: number;
@@ -91,6 +99,37 @@ export function renewalRetryAt(failures: number, notAfter: number, now: number):
   const backoff = RENEWAL_RETRY_MS[Math.min(Math.max(0, failures), RENEWAL_RETRY_MS.length - 1)] ?? 3_600_000;
   const delay = notAfter - now < EMERGENCY_MARGIN_MS ? Math.min(backoff, 3_600_000) : backoff;
   return now + delay;
+}
+
+export interface CertificateSchedule {
+  renewAt: number | null;
+  remindAt: number | null;
+  ariCheckAt: number | null;
+}
+
+/** A patch that sets the schedule and the `nextActionAt` the scheduler's index finds it by. */
+export function schedule(times: CertificateSchedule): CertificateSchedule & { nextActionAt: number | null } {
+  const set = [times.renewAt, times.remindAt, times.ariCheckAt].filter((t): t is number => t !== null);
+  return { ...times, nextActionAt: set.length > 0 ? Math.min(...set) : null };
+}
+
+/** Nothing scheduled: revoked, failed, cancelled, or not yet issued. */
+export const NOTHING_SCHEDULED = schedule({ renewAt: null, remindAt: null, ariCheckAt: null });
+
+/**
+ * When to renew: the CA's ARI time when it offers one, else the lifetime ratio. An ARI time later
+ * than a tenth of the lifetime before expiry is not trusted (a floor, as certmagic has).
+ */
+export function renewalTime(notBefore: number, notAfter: number, ariTime: number | null): number {
+  return ariTime === null ? renewalDueAt(notBefore, notAfter) : Math.min(ariTime, notAfter - Math.floor((notAfter - notBefore) / 10));
+}
+
+/** How often the CA's renewalInfo is asked again while waiting to renew (RFC 9773 §4.3: twice a day is typical). */
+export const ARI_POLL_MS = 12 * 3_600_000;
+
+/** When to ask renewalInfo next: the CA's Retry-After, kept between an hour and a day; 12 h without one. */
+export function nextAriCheck(now: number, retryAfterMs: number | null): number {
+  return now + (retryAfterMs === null ? ARI_POLL_MS : Math.min(24 * 3_600_000, Math.max(3_600_000, retryAfterMs)));
 }
 
 /** The deterministic id of the version an order produces, so a retried download cannot store two. */

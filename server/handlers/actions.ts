@@ -9,10 +9,15 @@ import { cancelOrder, verifyOrder } from '../usecases/manage-orders';
 import { consumeQuota } from '../usecases/rate-limit';
 import { requestCertificate } from '../usecases/request-certificate';
 import { revokeCertificate } from '../usecases/revoke-certificate';
-import { getSettings, updateSettings } from '../usecases/settings';
+import { addChannel, bankSubscriptions, getUser, removeChannel, updateSettings, type UserFields } from '../usecases/settings';
+import { rescheduleReminders } from '../usecases/lifecycle';
+import { testChannel } from '../usecases/notify';
+import { checkChannelTarget } from '../domain/channels';
+import { CHANNEL_LABELS } from '../domain/channels.messages.zh';
+import type { NotificationDoc } from '../domain/notification';
 import { advanceOrder } from '../usecases/advance-order';
 import type { ActionContext } from './api';
-import { toDetail, toOrderView, toSummary } from './views';
+import { toDetail, toNotificationView, toOrderView, toSettingsView, toSummary } from './views';
 
 type Runners = { [A in ApiAction]: (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']> };
 
@@ -83,10 +88,50 @@ export const ACTION_RUNNERS: Runners = {
     return { deleted: true as const };
   },
 
-  getSettings: async (_request, context) => getSettings(context.engine(), context.openId),
+  getSettings: async (_request, context) => settingsView(context, await getUser(context.engine(), context.openId)),
 
   updateSettings: async (request, context) => {
     const { action: _action, ...patch } = request;
-    return updateSettings(context.engine(), context.openId, patch);
+    const deps = context.engine();
+    const user = await updateSettings(deps, context.openId, patch);
+    await rescheduleReminders(deps, context.openId);
+    return settingsView(context, user);
+  },
+
+  reportSubscription: async (request, context) => {
+    const deps = context.engine();
+    const templateIds = deps.delivery.templates.map((t) => t.templateId);
+    return settingsView(context, await bankSubscriptions(deps, context.openId, request.results, templateIds));
+  },
+
+  addChannel: async (request, context) => {
+    const deps = context.engine();
+    const checked = checkChannelTarget(request.type, request.target, { allowLoopback: deps.delivery.allowLoopback });
+    const signingSecret = request.type === 'webhook' ? deps.delivery.newWebhookSecret() : null;
+    const channelId = deps.store.newId();
+    const label = request.label !== undefined && request.label !== '' ? request.label : CHANNEL_LABELS[request.type];
+    const user = await addChannel(deps, context.openId, { id: channelId, type: request.type, label, ...checked, secret: signingSecret });
+    return { settings: settingsView(context, user), channelId, signingSecret };
+  },
+
+  removeChannel: async (request, context) => settingsView(context, await removeChannel(context.engine(), context.openId, request.channelId)),
+
+  testChannel: async (request, context) => {
+    const deps = context.engine();
+    await consumeQuota(deps, context.openId, 'testChannel');
+    const result = await testChannel(deps, context.openId, request.channelId);
+    return { channelId: request.channelId, ...result, settings: settingsView(context, await getUser(deps, context.openId)) };
+  },
+
+  listNotifications: async (request, context) => {
+    const page = await context
+      .engine()
+      .store.collection<NotificationDoc>('notifications')
+      .listByOwner(context.openId, { limit: request.limit ?? 20, after: request.cursor ?? null });
+    return { items: page.items.map(toNotificationView), nextCursor: page.nextCursor };
   },
 };
+
+function settingsView(context: ActionContext, user: UserFields) {
+  return toSettingsView(user, context.engine().delivery.templates);
+}

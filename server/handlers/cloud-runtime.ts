@@ -10,12 +10,33 @@ import { NodeKeyService } from '../adapters/crypto/key-service';
 import { NetworkSelfCheck } from '../adapters/selfcheck';
 import { CloudBaseStore } from '../adapters/store/cloudbase-store';
 import { jsonLogger, systemClock } from '../adapters/system';
-import { CloudFileStorage, cloudDatabase, wechatCallerOpenId } from '../adapters/wechat/context';
-import { createCaRegistry, type EngineDeps } from '../usecases/engine';
+import { CloudFileStorage, cloudDatabase, cloudOpenApi, wechatCallerOpenId } from '../adapters/wechat/context';
+import { createChannelSender } from '../adapters/notify/channel-sender';
+import { generateWebhookSecret } from '../adapters/notify/webhook';
+import { CloudSubscribeMessageSender } from '../adapters/wechat/subscribe-message';
+import { createCaRegistry, type DeliveryServices, type EngineDeps } from '../usecases/engine';
+import { readDeliveryConfig, type DeliveryConfig } from './delivery-config';
 import type { ApiDependencies } from './api';
+
+/** Read once per instance: a wrong setting fails the cold start, naming the setting. */
+let deliveryConfig: DeliveryConfig | null = null;
+
+function cloudDelivery(): DeliveryServices {
+  deliveryConfig ??= readDeliveryConfig(process.env);
+  const { templates, miniprogramState, smtp } = deliveryConfig;
+  return {
+    channels: createChannelSender({ smtp, policy: { allowLoopback: false } }),
+    subscribe: templates.length > 0 ? new CloudSubscribeMessageSender(cloudOpenApi()) : null,
+    templates,
+    miniprogramState,
+    allowLoopback: false,
+    newWebhookSecret: generateWebhookSecret,
+  };
+}
 
 export function cloudEngine(): EngineDeps {
   return {
+    delivery: cloudDelivery(),
     store: new CloudBaseStore(cloudDatabase()),
     acme: new AcmeClientGateway(),
     keys: new NodeKeyService(),

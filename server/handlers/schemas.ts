@@ -4,6 +4,7 @@ import type { ApiAction } from '../../typings/api';
 import { CA_CATALOG } from '../domain/ca-catalog';
 import { REVOCATION_REASONS } from '../domain/certificate';
 import { KEY_TYPES } from '../domain/keys';
+import { CHANNEL_TYPES, type ChannelType } from '../domain/notification';
 
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/));
 const action = <A extends ApiAction>(name: A) => ({ action: v.literal(name) });
@@ -49,5 +50,25 @@ export const ACTION_SCHEMAS: Record<ApiAction, v.GenericSchema> = {
     ...action('updateSettings'),
     reminderDays: v.optional(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365))), v.maxLength(10))),
     remindOnExpiry: v.optional(v.boolean()),
+  }),
+  reportSubscription: v.strictObject({
+    ...action('reportSubscription'),
+    results: v.pipe(
+      v.record(v.pipe(v.string(), v.maxLength(128)), v.pipe(v.string(), v.maxLength(32))),
+      v.check((results) => Object.keys(results).length <= 10),
+    ),
+  }),
+  addChannel: v.strictObject({
+    ...action('addChannel'),
+    type: v.picklist(CHANNEL_TYPES as [ChannelType, ...ChannelType[]]),
+    label: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(20))),
+    target: v.pipe(v.string(), v.maxLength(2_048)),
+  }),
+  removeChannel: v.strictObject({ ...action('removeChannel'), channelId: id }),
+  testChannel: v.strictObject({ ...action('testChannel'), channelId: id }),
+  listNotifications: v.strictObject({
+    ...action('listNotifications'),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
+    cursor: v.optional(v.nullable(id)),
   }),
 };

@@ -1,5 +1,8 @@
 /** Stored documents → what the Mini Program reads (typings/api.ts). */
-import type { CertificateDetail, CertificateSummary, CertificateVersionView, ExpiryLevel, OrderView } from '../../typings/api';
+import type { CertificateDetail, CertificateSummary, CertificateVersionView, ExpiryLevel, NotificationView, OrderView, UserSettings } from '../../typings/api';
+import type { NotificationDoc } from '../domain/notification';
+import type { SubscriptionTemplate } from '../usecases/engine';
+import type { UserFields } from '../usecases/settings';
 import { explainOrderProblem } from '../domain/acme.messages.zh';
 import { CA_CATALOG } from '../domain/ca-catalog';
 import type { CertificateDoc, CertificateVersionDoc } from '../domain/certificate';
@@ -100,5 +103,30 @@ export function toOrderView(order: OrderDoc): OrderView {
     lastError: problem && { kind: problem.kind, ...explainOrderProblem(problem.kind), identifier: problem.identifier, at: problem.at },
     nextActionAt: order.nextActionAt,
     caExpiresAt: order.caExpiresAt,
+  };
+}
+
+export function toSettingsView(user: UserFields, templates: readonly SubscriptionTemplate[]): UserSettings {
+  const views = templates.map((t) => ({ key: t.key, templateId: t.templateId, title: t.title, credits: user.credits[t.templateId] ?? 0 }));
+  return {
+    reminderDays: user.reminderDays,
+    remindOnExpiry: user.remindOnExpiry,
+    wechat: { templates: views, banked: views.reduce((sum, t) => sum + t.credits, 0) },
+    channels: user.channels.map((c) => ({ id: c.id, type: c.type, label: c.label, target: c.targetMasked, createdAt: c.createdAt, lastTest: c.lastTest })),
+  };
+}
+
+export function toNotificationView(doc: NotificationDoc): NotificationView {
+  const { message } = doc;
+  return {
+    id: doc._id,
+    kind: doc.kind,
+    title: message.title,
+    lines: message.lines,
+    certificateId: doc.certificateId,
+    names: message.names.map(displayName),
+    createdAt: doc.createdAt,
+    page: message.page,
+    deliveries: doc.deliveries.map((d) => ({ channel: d.channel, label: d.label, status: d.status, detail: d.error?.message ?? null, at: d.at, attempts: d.attempts })),
   };
 }

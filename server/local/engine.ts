@@ -12,7 +12,9 @@ import type { Cipher } from '../ports/cipher';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
-import { createCaRegistry, type EngineDeps } from '../usecases/engine';
+import { createChannelSender } from '../adapters/notify/channel-sender';
+import { generateWebhookSecret } from '../adapters/notify/webhook';
+import { createCaRegistry, type DeliveryServices, type EngineDeps } from '../usecases/engine';
 import type { PebbleStack } from './pebble';
 
 /** What the engine needs to know of the local CA stack (a PebbleStack has it all). */
@@ -29,6 +31,8 @@ export function createLocalEngine(input: {
   logger?: Logger;
   /** Reach the CA at another URL, e.g. a fault-injecting proxy in front of Pebble. */
   directoryUrl?: string;
+  /** How notifications leave; default: the real channel senders (loopback allowed), no WeChat. */
+  delivery?: Partial<DeliveryServices>;
 }): EngineDeps {
   const directoryUrl = input.directoryUrl ?? input.stack.directoryUrl;
   return {
@@ -46,5 +50,15 @@ export function createLocalEngine(input: {
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     logger: input.logger ?? jsonLogger('engine', () => undefined),
     leaseOwner: `local-${process.pid}-${randomBytes(4).toString('hex')}`,
+    delivery: {
+      channels: createChannelSender({ smtp: null, policy: { allowLoopback: true } }),
+      // WeChat's servers cannot be reached from here: subscription messages need a double.
+      subscribe: null,
+      templates: [],
+      miniprogramState: 'developer',
+      allowLoopback: true,
+      newWebhookSecret: generateWebhookSecret,
+      ...input.delivery,
+    },
   };
 }

@@ -7,6 +7,8 @@ import type { Cipher } from '../ports/cipher';
 import type { Clock } from '../ports/clock';
 import type { KeyService } from '../ports/keys';
 import type { Logger } from '../ports/logger';
+import type { ChannelSender, SubscribeMessageSender } from '../ports/notify';
+import type { MessageField, TemplateKey } from '../domain/notification';
 import type { ChallengeSelfCheck } from '../ports/self-check';
 import type { Store } from '../ports/store';
 import { CA_CATALOG, type CaId } from '../domain/ca-catalog';
@@ -40,6 +42,32 @@ export interface EngineDeps {
   random?: () => number;
   /** Names this process's leases; each call adds its own sequence number (see `leaseToken`). */
   leaseOwner: string;
+  delivery: DeliveryServices;
+}
+
+/** A WeChat subscription-message template the operator configured, and how its keywords are filled. */
+export interface SubscriptionTemplate {
+  key: TemplateKey;
+  templateId: string;
+  /** What the template is for, shown in the app, e.g. "证书到期提醒". */
+  title: string;
+  /** Keyword name (e.g. `thing1`) → the message field that fills it. */
+  keywords: Record<string, MessageField>;
+}
+
+/** How notifications leave: the user's channels and WeChat subscription messages. */
+export interface DeliveryServices {
+  channels: ChannelSender;
+  /** Null when this deployment has no WeChat (the local runtime without a double). */
+  subscribe: SubscribeMessageSender | null;
+  /** At most one per template key; empty when WeChat reminders are not configured. */
+  templates: readonly SubscriptionTemplate[];
+  /** Which Mini Program version the message opens. */
+  miniprogramState: 'developer' | 'trial' | 'formal';
+  /** Local runtime and tests only: channels may point at loopback servers. */
+  allowLoopback: boolean;
+  /** A fresh signing secret for a webhook channel. */
+  newWebhookSecret: () => string;
 }
 
 let leaseSequence = 0;

@@ -4,7 +4,7 @@
  * or null when another writer changed it first (the caller re-reads and stops).
  */
 import { secretContext } from '../domain/account';
-import { renewalDueAt, renewalRetryAt, versionIdForOrder, type CertificateDoc, type CertificateVersionDoc } from '../domain/certificate';
+import { NOTHING_SCHEDULED, versionIdForOrder, type CertificateDoc, type CertificateVersionDoc } from '../domain/certificate';
 import {
   pollDelayMs,
   selfCheckDelayMs,
@@ -17,12 +17,13 @@ import {
   type SelfCheckItem,
   type SelfCheckRecord,
 } from '../domain/order';
-import { ariCertificateId, chooseRenewalTime } from '../domain/ari';
 import { describeHttpProblem, describeTxtProblem } from '../domain/self-check.messages.zh';
 import { AcmeError, type AcmeAuthorizationView, type AcmeProblem, type AcmeSession } from '../ports/acme';
 import { DuplicateIdError, type DocPatch } from '../ports/store';
+import type { CertificateInfo } from '../ports/keys';
 import type { EngineDeps } from './engine';
 import { openSession } from './ensure-account';
+import { lineageEvent, renewalFailedPatch, renewalNeedsUser, scheduleIssued } from './lifecycle';
 
 type Step = (deps: EngineDeps, order: OrderDoc) => Promise<OrderDoc | null>;
 
@@ -66,15 +67,8 @@ export async function markLineageIfNothingIssued(deps: EngineDeps, order: OrderD
     const lineage = await certificates.get(order.certificateId);
     if (!lineage || lineage.currentOrderId !== order._id) return;
     const now = deps.clock.now();
-    const patch =
-      lineage.currentVersionId === null
-        ? { status, nextActionAt: null, updatedAt: now }
-        : {
-            renewalFailures: lineage.renewalFailures + 1,
-            nextActionAt: lineage.autoRenew && lineage.notAfter !== null ? renewalRetryAt(lineage.renewalFailures, lineage.notAfter, now) : null,
-            updatedAt: now,
-          };
-    if (await certificates.update(lineage, patch)) return;
+    const patch = lineage.currentVersionId === null ? { status, ...NOTHING_SCHEDULED } : await renewalFailedPatch(deps, lineage, order, now);
+    if (await certificates.update(lineage, { ...patch, updatedAt: now })) return;
   }
 }
 
@@ -124,7 +118,9 @@ const placeOrder: Step = async (deps, order) => {
   // With every authorization reused, the CA may hand out an order that is ready at once.
   if (acmeOrder.status === 'ready') return save(deps, order, { ...transition(order, 'ready', now), ...fields, nextActionAt: now });
   deps.logger.info('order.placed', { orderId: order._id, names: order.names.length, pending: tasks.filter((t) => t.status === 'pending').length });
-  return save(deps, order, { ...transition(order, 'awaitingUser', now), ...fields, nextActionAt: now + selfCheckDelayMs(0) });
+  const waiting = await save(deps, order, { ...transition(order, 'awaitingUser', now), ...fields, nextActionAt: now + selfCheckDelayMs(0) });
+  if (waiting) await renewalNeedsUser(deps, waiting);
+  return waiting;
 };
 
 async function selfCheck(deps: EngineDeps, order: OrderDoc, pending: ChallengeTask[]): Promise<SelfCheckRecord> {
@@ -279,52 +275,35 @@ const download: Step = async (deps, order) => {
     // Stored by an earlier run of this step that ended before the order was marked issued.
     if (!(error instanceof DuplicateIdError)) throw error;
   }
-  await promoteVersion(deps, order, versionId, leaf.notBefore, leaf.notAfter, await ariRenewalTime(deps, order, leaf.authorityKeyId, leaf.serialNumber));
+  await promoteVersion(deps, order, versionId, leaf);
   deps.logger.info('order.issued', { orderId: order._id, versionId, serial: leaf.serialNumber });
   return save(deps, order, { ...transition(order, 'issued', now), issuedVersionId: versionId, nextActionAt: null, lastError: null });
 };
 
-/** Makes the version current in its lineage (retrying a lost compare-and-swap). */
 /**
- * When the CA's ARI window says to renew (RFC 9773), if the CA offers ARI; null otherwise or when
- * the CA cannot be asked now (the lifetime ratio applies then).
+ * Makes the version current in its lineage (retrying a lost compare-and-swap), schedules its
+ * renewal and reminders, and tells the user when it replaced an earlier version.
  */
-async function ariRenewalTime(deps: EngineDeps, order: OrderDoc, authorityKeyId: string | null, serialNumber: string): Promise<number | null> {
-  if (!authorityKeyId) return null;
-  try {
-    const session = await openSession(deps, order.accountId);
-    const directory = await deps.acme.directory(session);
-    if (!directory.renewalInfo) return null;
-    const window = await deps.acme.renewalInfo(session, directory.renewalInfo, ariCertificateId(authorityKeyId, serialNumber));
-    return chooseRenewalTime(window, (deps.random ?? Math.random)(), deps.clock.now());
-  } catch (error) {
-    deps.logger.warn('ari.unavailable', { orderId: order._id, error: error instanceof Error ? error.message : String(error) });
-    return null;
-  }
-}
-
-async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: string, notBefore: number, notAfter: number, ariTime: number | null): Promise<void> {
+async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: string, leaf: CertificateInfo): Promise<void> {
   const certificates = deps.store.collection<CertificateDoc>('certificates');
   for (let attempt = 0; attempt < 5; attempt++) {
     const lineage = await certificates.get(order.certificateId);
-    if (!lineage) return;
+    if (!lineage || lineage.currentVersionId === versionId) return;
     const updated = await certificates.update(lineage, {
       status: 'active',
       currentVersionId: versionId,
       currentOrderId: order._id,
-      notBefore,
-      notAfter,
+      notBefore: leaf.notBefore,
+      notAfter: leaf.notAfter,
       renewalFailures: 0,
-      // The CA's ARI time when it offers one, else the lifetime ratio; an ARI time later than a
-      // tenth of the lifetime before expiry is not trusted (floor, as certmagic does).
-      nextActionAt: lineage.autoRenew
-        ? ariTime !== null
-          ? Math.min(ariTime, notAfter - Math.floor((notAfter - notBefore) / 10))
-          : renewalDueAt(notBefore, notAfter)
-        : null,
+      ...(await scheduleIssued(deps, lineage, leaf)),
       updatedAt: deps.clock.now(),
     });
-    if (updated) return;
+    if (!updated) continue;
+    if (lineage.currentVersionId !== null) {
+      await lineageEvent(deps, updated, { kind: 'renewed', certificateId: updated._id, names: updated.names, notAfter: leaf.notAfter }, leaf.notBefore);
+    }
+    return;
   }
   throw new Error(`certificate ${order.certificateId} kept changing while version ${versionId} was promoted`);
 }

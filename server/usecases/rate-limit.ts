@@ -12,6 +12,8 @@ interface RateLimitDoc extends StoredDoc {
 export const RATE_LIMITS = {
   createRequest: { limit: 20, windowMs: 3_600_000 },
   exportCertificate: { limit: 60, windowMs: 3_600_000 },
+  /** Test messages go to outside servers (and WeChat test messages use a banked credit). */
+  testChannel: { limit: 10, windowMs: 3_600_000 },
 } as const;
 
 export class RateLimitedError extends ConflictError {

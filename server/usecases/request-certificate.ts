@@ -1,6 +1,6 @@
 import { CA_CATALOG, checkCaInput, isCaId, type CaId } from '../domain/ca-catalog';
 import { CA_INPUT_MESSAGES, CA_UNAVAILABLE_MESSAGE } from '../domain/ca.messages.zh';
-import type { CertificateDoc } from '../domain/certificate';
+import { NOTHING_SCHEDULED, type CertificateDoc } from '../domain/certificate';
 import { InputRejectedError, type Violation } from '../domain/errors';
 import { checkCsr, describeCsrViolation } from '../domain/keys';
 import { parseNames } from '../domain/names';
@@ -93,7 +93,8 @@ export async function requestCertificate(deps: EngineDeps, request: CertificateR
     notAfter: null,
     autoRenew: request.autoRenew ?? true,
     renewalFailures: 0,
-    nextActionAt: null,
+    remindedDays: null,
+    ...NOTHING_SCHEDULED,
     createdAt: now,
     updatedAt: now,
   });

@@ -1,8 +1,9 @@
-import { REVOCATION_REASONS, type CertificateDoc, type CertificateVersionDoc, type RevocationReason } from '../domain/certificate';
+import { NOTHING_SCHEDULED, REVOCATION_REASONS, type CertificateDoc, type CertificateVersionDoc, type RevocationReason } from '../domain/certificate';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { AcmeError } from '../ports/acme';
 import type { EngineDeps } from './engine';
 import { openSession } from './ensure-account';
+import { lineageEvent } from './lifecycle';
 import { ownCertificate } from './manage-orders';
 
 /**
@@ -30,6 +31,9 @@ export async function revokeCertificate(
   const now = deps.clock.now();
   const revoked = (await versions.update(version, { revokedAt: now, revocationReason: input.reason })) ?? version;
   await markRevoked(deps, lineage, now);
+  if (lineage.notAfter !== null) {
+    await lineageEvent(deps, lineage, { kind: 'revoked', certificateId: lineage._id, names: lineage.names, notAfter: lineage.notAfter, reason: input.reason }, now);
+  }
   deps.logger.info('certificate.revoked', { certificateId: lineage._id, versionId: version._id, reason: input.reason });
   return revoked;
 }
@@ -38,7 +42,7 @@ async function markRevoked(deps: EngineDeps, lineage: CertificateDoc, now: numbe
   const certificates = deps.store.collection<CertificateDoc>('certificates');
   let current: CertificateDoc | null = lineage;
   for (let attempt = 0; current && attempt < 5; attempt++) {
-    if (await certificates.update(current, { status: 'revoked', nextActionAt: null, updatedAt: now })) return;
+    if (await certificates.update(current, { status: 'revoked', ...NOTHING_SCHEDULED, updatedAt: now })) return;
     current = await certificates.get(lineage._id);
   }
 }

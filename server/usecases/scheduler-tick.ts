@@ -1,80 +1,171 @@
 import { ariCertificateId } from '../domain/ari';
-import type { CertificateDoc, CertificateVersionDoc } from '../domain/certificate';
+import { renewalTime, schedule, type CertificateDoc, type CertificateVersionDoc } from '../domain/certificate';
+import type { NotificationDoc } from '../domain/notification';
 import { isTerminal, type OrderDoc } from '../domain/order';
+import type { CollectionName } from '../ports/collections';
+import type { StoredDoc } from '../ports/store';
 import { advanceOrder } from './advance-order';
 import { leaseToken, ORDER_LEASE_MS, type EngineDeps } from './engine';
+import { askRenewalInfo, reminderPatch } from './lifecycle';
+import { deliverNotification } from './notify';
 import { newOrder } from './request-certificate';
 
+/** The three kinds of scheduled work, each found by its collection's "next action ≤ now" index. */
+export type WorkKind = Extract<CollectionName, 'certificates' | 'orders' | 'notifications'>;
+export const WORK_KINDS: readonly WorkKind[] = ['certificates', 'orders', 'notifications'];
+
+/** Due documents handed to a worker: it takes each one's lease and re-checks it, as the tick does. */
+export interface WorkBatch {
+  kind: WorkKind;
+  ids: string[];
+}
+
+/** Hands batches to workers (the `worker` function in the cloud) and resolves when they are done. */
+export type FanOut = (batches: WorkBatch[]) => Promise<void>;
+
 export interface TickReport {
-  ordersAdvanced: number;
+  /** Certificates looked at: renewal started, reminder sent or scheduled, ARI asked. */
+  certificatesProcessed: number;
   renewalsStarted: number;
+  ordersAdvanced: number;
+  notificationsDelivered: number;
+  /** Due documents handed to workers. */
+  fannedOut: number;
   /** Work that was due but left for the next tick (budget spent, or someone else held it). */
   deferred: number;
 }
 
-/** Work one tick takes on at most; the rest waits for the next tick (or a worker). */
+/** Work one call takes on per kind; the rest goes to workers or waits for the next tick. */
 export const TICK_BATCH = 50;
-/** A tick stops starting new work after this long, well inside the platform's 60 s. */
+/** A call stops starting new work after this long, well inside the platform's 60 s. */
 export const TICK_BUDGET_MS = 20_000;
+/** Workers one tick may start; each takes one batch per kind. */
+export const MAX_WORKERS = 4;
 
 /**
- * One scheduler tick: advances the orders that are due and starts the renewals that are due.
- * Work is found by the indexed "next action ≤ now" queries and done under leases with a re-check
- * afterwards, so ticks running at the same time never renew twice.
+ * One scheduler tick: looks at due certificates (renewal, reminders, ARI), advances due orders
+ * and delivers due notifications. Work is found by the indexed "next action ≤ now" queries and
+ * done under leases with a re-check afterwards, so ticks running at the same time never renew or
+ * remind twice. When more is due than one call can do, the rest is handed to workers.
  */
-export async function runSchedulerTick(deps: EngineDeps, options: { batch?: number; budgetMs?: number } = {}): Promise<TickReport> {
-  const report: TickReport = { ordersAdvanced: 0, renewalsStarted: 0, deferred: 0 };
-  const deadline = deps.clock.now() + (options.budgetMs ?? TICK_BUDGET_MS);
+export async function runSchedulerTick(deps: EngineDeps, options: { batch?: number; budgetMs?: number; fanOut?: FanOut; maxWorkers?: number } = {}): Promise<TickReport> {
   const batch = options.batch ?? TICK_BATCH;
-
-  const dueCertificates = await deps.store.collection<CertificateDoc>('certificates').findDue(deps.clock.now(), batch);
-  for (const certificate of dueCertificates) {
-    if (deps.clock.now() >= deadline) report.deferred++;
-    else if (await startRenewal(deps, certificate._id)) report.renewalsStarted++;
+  const workers = options.fanOut ? (options.maxWorkers ?? MAX_WORKERS) : 0;
+  const report = emptyReport();
+  const deadline = deps.clock.now() + (options.budgetMs ?? TICK_BUDGET_MS);
+  const delegated: Promise<void>[] = [];
+  for (const kind of WORK_KINDS) {
+    const due = await deps.store.collection<StoredDoc>(kind).findDue(deps.clock.now(), batch * (1 + workers));
+    const mine = due.slice(0, batch).map((doc) => doc._id);
+    const rest: WorkBatch[] = [];
+    for (let at = batch; at < due.length; at += batch) rest.push({ kind, ids: due.slice(at, at + batch).map((doc) => doc._id) });
+    if (options.fanOut && rest.length > 0) {
+      report.fannedOut += rest.reduce((n, b) => n + b.ids.length, 0);
+      delegated.push(options.fanOut(rest).catch((error: unknown) => deps.logger.error('scheduler.fan_out_failed', { kind, error: error instanceof Error ? error.message : String(error) })));
+    }
+    add(report, await processBatch(deps, { kind, ids: mine }, deadline));
   }
-  const dueOrders = await deps.store.collection<OrderDoc>('orders').findDue(deps.clock.now(), batch);
-  for (const order of dueOrders) {
+  await Promise.all(delegated);
+  if (Object.values(report).some((n) => n > 0)) deps.logger.info('scheduler.tick', { ...report });
+  return report;
+}
+
+/** What a worker runs: one batch, within its own budget. */
+export function runWorkerBatch(deps: EngineDeps, work: WorkBatch, budgetMs: number = TICK_BUDGET_MS): Promise<TickReport> {
+  return processBatch(deps, work, deps.clock.now() + budgetMs);
+}
+
+async function processBatch(deps: EngineDeps, work: WorkBatch, deadline: number): Promise<TickReport> {
+  const report = emptyReport();
+  for (const id of work.ids) {
     if (deps.clock.now() >= deadline) {
       report.deferred++;
       continue;
     }
-    const before = order.version;
-    const after = await advanceOrder(deps, order._id);
-    if (after && after.version !== before) report.ordersAdvanced++;
+    if (work.kind === 'certificates') {
+      const result = await processCertificate(deps, id);
+      if (result) report.certificatesProcessed++;
+      if (result === 'renewalStarted') report.renewalsStarted++;
+    } else if (work.kind === 'orders') {
+      const before = await deps.store.collection<OrderDoc>('orders').get(id);
+      const after = before ? await advanceOrder(deps, id) : null;
+      if (before && after && after.version !== before.version) report.ordersAdvanced++;
+    } else {
+      const delivered: NotificationDoc | null = await deliverNotification(deps, id);
+      if (delivered) report.notificationsDelivered++;
+    }
   }
-  if (report.renewalsStarted + report.ordersAdvanced + report.deferred > 0) deps.logger.info('scheduler.tick', { ...report });
   return report;
 }
 
 /**
- * Starts a renewal: a new order for the lineage's names, CA, key type and validation (a fresh key,
- * or the user's CSR again). Returns false when it is not due after all or someone else has it.
+ * Does what is due on a certificate, under its lease and after re-checking: asks the CA's ARI
+ * again, starts the renewal (a new order for the lineage's names, CA, key type and validation; a
+ * fresh key, or the user's CSR again), sends the due expiry reminder. Returns null when nothing
+ * was due after all or someone else holds it.
  */
-export async function startRenewal(deps: EngineDeps, certificateId: string): Promise<boolean> {
+export async function processCertificate(deps: EngineDeps, certificateId: string): Promise<'renewalStarted' | 'processed' | null> {
   const certificates = deps.store.collection<CertificateDoc>('certificates');
-  const orders = deps.store.collection<OrderDoc>('orders');
   const lease = leaseToken(deps);
   const lineage = await certificates.takeLease(certificateId, lease, deps.clock.now(), ORDER_LEASE_MS);
-  if (!lineage) return false;
+  if (!lineage) return null;
+  let startedOrderId: string | null = null;
   try {
     const now = deps.clock.now();
-    // Re-check under the lease: still due, still wanted, nothing already under way.
-    if (lineage.nextActionAt === null || lineage.nextActionAt > now || !lineage.autoRenew || lineage.status !== 'active') return false;
-    const current = lineage.currentOrderId ? await orders.get(lineage.currentOrderId) : null;
-    if (current && !isTerminal(current.state)) return false;
-    const csrPem = lineage.keyType === null ? (current?.csrPem ?? null) : null;
-    // RFC 9773 §5: name the certificate being replaced; placeOrder sends it only to CAs with ARI.
-    const version = lineage.currentVersionId ? await deps.store.collection<CertificateVersionDoc>('certificateVersions').get(lineage.currentVersionId) : null;
-    const replaces = version?.leaf.authorityKeyId ? ariCertificateId(version.leaf.authorityKeyId, version.leaf.serialNumber) : null;
-    const orderId = deps.store.newId();
-    const order = await orders.insert(newOrder({ orderId, certificate: lineage, csrPem, replaces, now }));
-    if (!(await certificates.update(lineage, { currentOrderId: order._id, nextActionAt: null, updatedAt: now }))) {
-      await orders.delete(order._id);
-      return false;
+    if (lineage.nextActionAt === null || lineage.nextActionAt > now) return null;
+    let { renewAt, ariCheckAt } = lineage;
+    const active = lineage.status === 'active' && lineage.autoRenew;
+    if (active && ariCheckAt !== null && ariCheckAt <= now && renewAt !== null) {
+      const version = await currentVersion(deps, lineage);
+      const ari = version ? await askRenewalInfo(deps, lineage.accountId, version.leaf, now) : { renewAt: null, ariCheckAt: null };
+      if (ari.renewAt !== null && lineage.notBefore !== null && lineage.notAfter !== null) renewAt = renewalTime(lineage.notBefore, lineage.notAfter, ari.renewAt);
+      ariCheckAt = ari.ariCheckAt;
+    } else if (!active) ariCheckAt = null;
+    if (renewAt !== null && renewAt <= now) {
+      startedOrderId = active ? await startRenewal(deps, lineage) : null;
+      // Started, or not wanted, or an order is under way already: its outcome schedules the next one.
+      renewAt = null;
+      ariCheckAt = null;
     }
-    deps.logger.info('certificate.renewal_started', { certificateId, orderId });
-    return true;
+    const reminders = lineage.remindAt !== null && lineage.remindAt <= now ? await reminderPatch(deps, lineage, now) : { remindAt: lineage.remindAt, remindedDays: lineage.remindedDays };
+    const saved = await certificates.update(lineage, {
+      ...(startedOrderId ? { currentOrderId: startedOrderId } : {}),
+      remindedDays: reminders.remindedDays,
+      ...schedule({ renewAt, remindAt: reminders.remindAt, ariCheckAt }),
+      updatedAt: now,
+    });
+    if (!saved && startedOrderId) {
+      await deps.store.collection<OrderDoc>('orders').delete(startedOrderId);
+      startedOrderId = null;
+    }
+    if (startedOrderId) deps.logger.info('certificate.renewal_started', { certificateId, orderId: startedOrderId });
+    return startedOrderId ? 'renewalStarted' : 'processed';
   } finally {
     await certificates.releaseLease(certificateId, lease);
   }
+}
+
+/** Inserts the renewal order; null when an order is already under way. */
+async function startRenewal(deps: EngineDeps, lineage: CertificateDoc): Promise<string | null> {
+  const orders = deps.store.collection<OrderDoc>('orders');
+  const current = lineage.currentOrderId ? await orders.get(lineage.currentOrderId) : null;
+  if (current && !isTerminal(current.state)) return null;
+  const csrPem = lineage.keyType === null ? (current?.csrPem ?? null) : null;
+  // RFC 9773 §5: name the certificate being replaced; placeOrder sends it only to CAs with ARI.
+  const version = await currentVersion(deps, lineage);
+  const replaces = version?.leaf.authorityKeyId ? ariCertificateId(version.leaf.authorityKeyId, version.leaf.serialNumber) : null;
+  const order = await orders.insert(newOrder({ orderId: deps.store.newId(), certificate: lineage, csrPem, replaces, now: deps.clock.now() }));
+  return order._id;
+}
+
+function currentVersion(deps: EngineDeps, lineage: CertificateDoc): Promise<CertificateVersionDoc | null> {
+  return lineage.currentVersionId ? deps.store.collection<CertificateVersionDoc>('certificateVersions').get(lineage.currentVersionId) : Promise.resolve(null);
+}
+
+function emptyReport(): TickReport {
+  return { certificatesProcessed: 0, renewalsStarted: 0, ordersAdvanced: 0, notificationsDelivered: 0, fannedOut: 0, deferred: 0 };
+}
+
+function add(total: TickReport, part: TickReport): void {
+  for (const key of Object.keys(total) as (keyof TickReport)[]) total[key] += part[key];
 }

@@ -8,17 +8,17 @@
  * swap in an internal address. Like CAs: at most 10 redirects, http and https only, ports 80 and
  * 443 only, any certificate accepted on https hops, redirects to IP addresses not followed.
  */
-import { promises as dns } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { describeAddress, isAllowedTarget, isIpLiteral } from '../../domain/address';
+import { isAllowedTarget, isIpLiteral } from '../../domain/address';
+import { bareHost, checkHost, errorText, parseUrl, pinnedRequestOptions, withDeadline, type Resolve } from '../outgoing-address';
 import type { HttpCheckProblem, HttpCheckRequest, HttpCheckResult, HttpHop } from '../../ports/self-check';
 
 export interface HttpCheckOptions {
   /** Loopback addresses may be fetched (local runtime and tests only). */
   allowLoopback?: boolean;
   /** Name → addresses. Default: the system resolver (`dns.lookup`, all addresses). */
-  resolve?: (host: string) => Promise<string[]>;
+  resolve?: Resolve;
   /** Port for `http://` URLs without one. Default 80; tests point it at a loopback server. */
   httpPort?: number;
   /** Port for `https://` URLs without one. Default 443. */
@@ -84,30 +84,17 @@ export class HttpCheck {
 
   /** Resolves, applies the address rules, then fetches from the checked address. */
   private async fetchHop(url: URL, hop: HttpHop, deadlineAt: number): Promise<HopResult> {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    let addresses: string[];
-    if (isIpLiteral(host)) addresses = [host];
-    else {
-      const resolved = await withDeadline(this.resolveHost(host), deadlineAt);
-      if (resolved === 'deadline') return { kind: 'failed', problem: 'timeout', detail: `resolving ${host} did not finish in time` };
-      if (resolved instanceof Error || resolved.length === 0) {
-        const why = resolved instanceof Error ? `: ${resolved.message}` : ': no addresses';
-        return { kind: 'failed', problem: 'unresolvable', detail: `${host} does not resolve${why}` };
-      }
-      addresses = resolved;
-    }
+    const host = bareHost(url);
     const policy = { allowLoopback: this.options.allowLoopback ?? false };
-    const refused = addresses.find((address) => !isAllowedTarget(address, policy));
-    if (refused !== undefined) {
-      const info = describeAddress(refused);
-      hop.address = refused;
-      hop.refusedAs = info.class;
-      const embedded = info.embedded ? ` (embeds ${info.embedded.address}, ${info.embedded.class})` : '';
-      return { kind: 'failed', problem: 'refusedAddress', detail: `${host} resolves to ${refused}, a ${info.class} address${embedded}; not fetched` };
+    const checked = await withDeadline(checkHost(host, policy, this.options.resolve), deadlineAt);
+    if (checked === 'deadline') return { kind: 'failed', problem: 'timeout', detail: `resolving ${host} did not finish in time` };
+    if (checked.kind === 'unresolvable') return { kind: 'failed', problem: 'unresolvable', detail: checked.detail };
+    hop.address = checked.address;
+    if (checked.kind === 'refused') {
+      hop.refusedAs = checked.class;
+      return { kind: 'failed', problem: 'refusedAddress', detail: `${checked.detail}; not fetched` };
     }
-    const address = addresses.find((a) => !a.includes(':')) ?? addresses[0] ?? host;
-    hop.address = address;
-    return this.send(url, address, deadlineAt);
+    return this.send(url, checked.address, deadlineAt);
   }
 
   private send(url: URL, address: string, deadlineAt: number): Promise<HopResult> {
@@ -115,14 +102,13 @@ export class HttpCheck {
     const port = this.portOf(url);
     const target = `${address.includes(':') ? `[${address}]` : address}:${port}`;
     return new Promise((resolve) => {
+      const pinned = pinnedRequestOptions(url, address, port);
       const request = (https ? httpsRequest : httpRequest)({
-        host: address,
-        port,
-        path: `${url.pathname}${url.search}`,
+        ...pinned,
         method: 'GET',
-        headers: { Host: url.host, 'User-Agent': 'CertKeeper-SelfCheck/1', Accept: '*/*', Connection: 'close' },
+        headers: { ...pinned.headers, 'User-Agent': 'CertKeeper-SelfCheck/1', Accept: '*/*', Connection: 'close' },
         agent: false,
-        ...(https ? { rejectUnauthorized: false, ...(isIpLiteral(url.hostname) ? {} : { servername: url.hostname }) } : {}),
+        ...(https ? { rejectUnauthorized: false } : {}),
       });
       let settled = false;
       const finish = (result: HopResult) => {
@@ -173,18 +159,10 @@ export class HttpCheck {
   private redirectRefusal(next: URL): string | null {
     if (next.protocol !== 'http:' && next.protocol !== 'https:') return `scheme ${next.protocol} is not http or https`;
     if (!this.portAllowed(next)) return `port ${next.port} is not one of ${this.allowedPorts().join(', ')}`;
-    const host = next.hostname.replace(/^\[|\]$/g, '');
+    const host = bareHost(next);
     const allowedIp = isIpLiteral(host) && isAllowedTarget(host, { allowLoopback: this.options.allowLoopback ?? false });
     if (allowedIp) return 'CAs follow redirects to domain names only, not to IP addresses';
     return null;
-  }
-
-  private async resolveHost(host: string): Promise<string[] | Error> {
-    try {
-      return await (this.options.resolve ?? systemResolve)(host);
-    } catch (error) {
-      return new Error(errorText(error), { cause: error });
-    }
   }
 
   private portOf(url: URL): number {
@@ -203,36 +181,4 @@ export class HttpCheck {
   private maxBodyBytes(): number {
     return this.options.maxBodyBytes ?? 8 * 1024;
   }
-}
-
-async function systemResolve(host: string): Promise<string[]> {
-  const entries = await dns.lookup(host, { all: true, verbatim: true });
-  return entries.map((entry) => entry.address);
-}
-
-function parseUrl(text: string, base?: URL): URL | null {
-  try {
-    return new URL(text, base);
-  } catch {
-    return null;
-  }
-}
-
-async function withDeadline<T>(work: Promise<T>, deadlineAt: number): Promise<T | 'deadline'> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => {
-    timer = setTimeout(() => resolve('deadline'), Math.max(0, deadlineAt - Date.now()));
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Code and message; duck-typed, as errors may come from another realm. */
-function errorText(error: unknown): string {
-  if (typeof error !== 'object' || error === null || !('message' in error) || typeof error.message !== 'string') return String(error);
-  const code = 'code' in error && typeof error.code === 'string' && !error.message.includes(error.code) ? `${error.code} ` : '';
-  return `${code}${error.message}`;
 }

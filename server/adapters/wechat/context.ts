@@ -1,6 +1,7 @@
 import * as cloud from 'wx-server-sdk';
 import type { CloudDatabase } from '../store/cloudbase-store';
 import type { FileStorage } from '../../ports/files';
+import type { SubscribeMessageCloud } from './subscribe-message';
 
 /** Binds the SDK to the environment the function runs in. Idempotent; call per invocation. */
 function init(): void {
@@ -38,4 +39,22 @@ export class CloudFileStorage implements FileStorage {
     if (!url) throw new Error(`cloud storage: no temporary URL for ${path}: ${answer.fileList[0]?.errMsg ?? 'unknown'}`);
     return { url, expiresAt: Date.now() + ttlSeconds * 1000 };
   }
+}
+
+/**
+ * Hands scheduler batches to the `worker` function, one call per batch, all at once, and waits
+ * for them (each ends inside its own budget, well within the caller's 60 s).
+ */
+export async function fanOutToWorkers(batches: readonly { kind: string; ids: string[] }[]): Promise<void> {
+  init();
+  const results = await Promise.allSettled(batches.map((batch) => cloud.callFunction({ name: 'worker', data: batch }) as Promise<unknown>));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0) throw new Error(`worker calls failed: ${failed.length} of ${batches.length}`);
+}
+
+/** The SDK's cloud calls (`openapi`), bound to this environment. */
+export function cloudOpenApi(): SubscribeMessageCloud {
+  init();
+  // `openapi` is typed as any by the SDK; the adapter declares the one call it makes.
+  return cloud as unknown as SubscribeMessageCloud;
 }

@@ -50,7 +50,8 @@ test('a short-lived certificate is renewed at half its lifetime: new order, new 
   const certificateId = await issue(deps, 'renew-owner', 'renew.example.test');
   const first = await lineageOf(certificateId);
   // Under 10 days of lifetime: renewal is due with half of it left.
-  expect(first?.nextActionAt).toBe(renewalDueAt(first?.notBefore ?? 0, first?.notAfter ?? 0));
+  expect(first?.renewAt).toBe(renewalDueAt(first?.notBefore ?? 0, first?.notAfter ?? 0));
+  expect(first?.nextActionAt).toBe(first?.renewAt);
   expect((first?.notAfter ?? 0) - (first?.nextActionAt ?? 0)).toBeGreaterThanOrEqual(59_000);
 
   expect(await runSchedulerTick(deps)).toMatchObject({ renewalsStarted: 0 });
@@ -64,7 +65,7 @@ test('a short-lived certificate is renewed at half its lifetime: new order, new 
   // A CA that reuses the valid authorization (PEBBLE_AUTHZREUSE) issues at once; otherwise manual
   // DNS waits for the user, who publishes the new values, and the next due tick completes it.
   if (renewal?.state !== 'issued') {
-    expect(renewing).toMatchObject({ status: 'active', currentVersionId: first?.currentVersionId, nextActionAt: null });
+    expect(renewing).toMatchObject({ status: 'active', currentVersionId: first?.currentVersionId, renewAt: null });
     expect(renewal?.state).toBe('awaitingUser');
     await publish(renewal);
     later(31_000);
@@ -108,8 +109,8 @@ test('a failed renewal keeps the certificate and retries later with back-off', a
     expect(failed).toMatchObject({ state: 'invalid', lastError: { kind: 'rejectedIdentifier' } });
     expect(after).toMatchObject({ status: 'active', currentVersionId: lineage?.currentVersionId, renewalFailures: 1 });
     // Close to expiry (2-minute certificates), the emergency floor caps the wait at an hour.
-    expect((after?.nextActionAt ?? 0) - deps.clock.now()).toBeLessThanOrEqual(3_600_000);
-    expect((after?.nextActionAt ?? 0) - deps.clock.now()).toBeGreaterThan(3_500_000);
+    expect((after?.renewAt ?? 0) - deps.clock.now()).toBeLessThanOrEqual(3_600_000);
+    expect((after?.renewAt ?? 0) - deps.clock.now()).toBeGreaterThan(3_500_000);
   } finally {
     await proxy.close();
   }

@@ -138,8 +138,9 @@ describe('authorization matrix', () => {
   });
 
   test('settings are per user; delete removes the owner’s certificate', async () => {
-    expect(await ok(ALICE, { action: 'updateSettings', reminderDays: [7, 30, 7, 1] })).toEqual({ reminderDays: [30, 7, 1], remindOnExpiry: true });
-    expect(await ok(MALLORY, { action: 'getSettings' })).toEqual({ reminderDays: [30, 14, 7, 3, 1], remindOnExpiry: true });
+    const noChannels = { wechat: { templates: [], banked: 0 }, channels: [] };
+    expect(await ok(ALICE, { action: 'updateSettings', reminderDays: [7, 30, 7, 1] })).toEqual({ reminderDays: [30, 7, 1], remindOnExpiry: true, ...noChannels });
+    expect(await ok(MALLORY, { action: 'getSettings' })).toEqual({ reminderDays: [30, 14, 7, 3, 1], remindOnExpiry: true, ...noChannels });
     expect(await ok(ALICE, { action: 'deleteCertificate', certificateId: issued.certificateId })).toEqual({ deleted: true });
     expect((await ok(ALICE, { action: 'listCertificates' })).items).toEqual([]);
   });
