@@ -9,7 +9,9 @@ import { EnvelopeCipher, MASTER_KEY_VARIABLE, parseMasterKeys } from '../adapter
 import { SqliteStore } from '../adapters/store/sqlite-store';
 import { jsonLogger, systemClock } from '../adapters/system';
 import type { Logger } from '../ports/logger';
-import type { EngineDeps } from '../usecases/engine';
+import { createChannelSender } from '../adapters/notify/channel-sender';
+import { readDeliveryConfig } from '../handlers/delivery-config';
+import type { DeliveryServices, EngineDeps } from '../usecases/engine';
 import { runSchedulerTick } from '../usecases/scheduler-tick';
 import { loadOrCreateDevMasterKey } from './dev-key';
 import { createLocalEngine } from './engine';
@@ -33,6 +35,8 @@ export async function startLocalRuntime(options: {
   logger?: Logger;
   /** Run the scheduler tick this often (the cloud's timer trigger fires every minute); off when absent. */
   tickIntervalMs?: number;
+  /** How notifications leave; default: SMTP from the environment (see delivery-config.ts), no WeChat. */
+  delivery?: Partial<DeliveryServices>;
 }): Promise<LocalRuntime> {
   // A master key from the environment wins; otherwise a per-machine dev key file (mode 0600).
   const keyValue = process.env[MASTER_KEY_VARIABLE] || (await loadOrCreateDevMasterKey(join(options.dataDir, 'master.key')));
@@ -40,7 +44,14 @@ export async function startLocalRuntime(options: {
   const store = new SqliteStore({ path: join(options.dataDir, 'certkeeper.db') });
   const stack = await startPebbleStack({ certificateValidityPeriod: LOCAL_LIFETIME_SECONDS });
   const logger = options.logger ?? jsonLogger('local');
-  const engine = createLocalEngine({ stack, store, cipher, logger });
+  const { smtp } = readDeliveryConfig(process.env);
+  const engine = createLocalEngine({
+    stack,
+    store,
+    cipher,
+    logger,
+    delivery: { channels: createChannelSender({ smtp, policy: { allowLoopback: true } }), ...options.delivery },
+  });
   const http01 = new Map<string, string>();
   let responder: Server | null = null;
   try {

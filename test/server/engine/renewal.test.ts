@@ -3,6 +3,7 @@
  * with the clock moved forward instead of waiting.
  */
 import { renewalDueAt, type CertificateDoc, type CertificateVersionDoc } from '../../../server/domain/certificate';
+import type { NotificationDoc } from '../../../server/domain/notification';
 import { dnsInstructions, type OrderDoc } from '../../../server/domain/order';
 import { createLocalEngine } from '../../../server/local/engine';
 import { startPebbleStack, type PebbleStack } from '../../../server/local/pebble';
@@ -67,6 +68,10 @@ test('a short-lived certificate is renewed at half its lifetime: new order, new 
   if (renewal?.state !== 'issued') {
     expect(renewing).toMatchObject({ status: 'active', currentVersionId: first?.currentVersionId, renewAt: null });
     expect(renewal?.state).toBe('awaitingUser');
+    // The user is told what to do, with a link straight to the validation page.
+    const waiting = await notificationsOf('renew-owner');
+    expect(waiting.map((n) => [n.kind, n.message.page])).toEqual([['actionNeeded', `pages/order/index?id=${renewal?._id ?? ''}`]]);
+    expect(waiting[0]?.message.title).toBe('续期需要你添加 DNS TXT 记录：renew.example.test');
     await publish(renewal);
     later(31_000);
     await runSchedulerTick(deps);
@@ -77,7 +82,13 @@ test('a short-lived certificate is renewed at half its lifetime: new order, new 
   const versions = (await env.store.collection<CertificateVersionDoc>('certificateVersions').listByOwner('renew-owner', { limit: 10 })).items;
   expect(versions).toHaveLength(2);
   expect(versions[0]?.leaf.spkiSha256).not.toBe(versions[1]?.leaf.spkiSha256);
+  const notices = (await notificationsOf('renew-owner')).filter((n) => n.kind === 'renewed');
+  expect(notices.map((n) => n.message.notAfter)).toEqual([renewed?.notAfter]);
 });
+
+async function notificationsOf(ownerId: string): Promise<NotificationDoc[]> {
+  return (await env.store.collection<NotificationDoc>('notifications').listByOwner(ownerId, { limit: 10 })).items;
+}
 
 test('three ticks at once start exactly one renewal', async () => {
   const { deps, later } = engine();
@@ -147,4 +158,34 @@ test('with ARI the CA’s window decides when to renew, and the renewal names th
   expect(renewal?.replaces).toBe(window?.certificateId);
   expect(window?.certificateId).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   expect(sent.at(-1)).toEqual({ names: ['ari.example.test'], replaces: window?.certificateId });
+});
+
+test('the CA’s renewal window is asked again when its Retry-After has passed, and a moved window moves the renewal', async () => {
+  const { deps: base } = engine();
+  const real = base.acme;
+  let window = { start: 0, end: 0, explanationUrl: null, retryAfterMs: 21_600_000 as number | null };
+  const acme = Object.assign(Object.create(real) as typeof real, {
+    directory: async (endpoint: Parameters<typeof real.directory>[0]) => ({ ...(await real.directory(endpoint)), renewalInfo: 'https://127.0.0.1:1/renewal-info' }),
+    renewalInfo: async () => window,
+  });
+  const deps = { ...base, acme, random: () => 0.5 };
+  const now = () => deps.clock.now();
+  window = { start: now() + 50_000, end: now() + 54_000, explanationUrl: null, retryAfterMs: 21_600_000 };
+  const certificateId = await issue(deps, 'ari-poll-owner', 'ari-poll.example.test');
+  const first = await lineageOf(certificateId);
+  expect(first?.renewAt).toBe(window.start + 2_000);
+  // Asked again after the CA's Retry-After (6 h), not before.
+  expect((first?.ariCheckAt ?? 0) - now()).toBeGreaterThan(21_600_000 - 5_000);
+  expect(first?.ariCheckAt).toBeLessThanOrEqual(now() + 21_600_000);
+
+  // Six hours on (stood in for by making the check due): the CA moved the window earlier, e.g.
+  // because the certificate will be revoked; without Retry-After the next ask is in 12 h.
+  await env.store.collection<CertificateDoc>('certificates').update(first as CertificateDoc, { ariCheckAt: now(), nextActionAt: now() });
+  window = { start: now() + 10_000, end: now() + 12_000, explanationUrl: null, retryAfterMs: null };
+  const tick = await runSchedulerTick(deps);
+  expect(tick.renewalsStarted).toBe(0);
+  const moved = await lineageOf(certificateId);
+  expect(moved?.renewAt).toBe(window.start + 1_000);
+  expect(moved?.nextActionAt).toBe(moved?.renewAt);
+  expect((moved?.ariCheckAt ?? 0) - now()).toBeGreaterThan(12 * 3_600_000 - 5_000);
 });

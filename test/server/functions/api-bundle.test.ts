@@ -60,8 +60,20 @@ describe('api cloud function bundle', () => {
       };
       expect(manifest.main).toBe('index.js');
       expect(manifest.dependencies['wx-server-sdk']).toBe(root.devDependencies['wx-server-sdk']);
-      const config = JSON.parse(await readFile(join(FUNCTIONS_DIR, name, 'config.json'), 'utf8')) as { permissions?: object };
-      expect(config.permissions).toBeDefined();
+      const config = JSON.parse(await readFile(join(FUNCTIONS_DIR, name, 'config.json'), 'utf8')) as { permissions?: { openapi?: string[] } };
+      // Each function may send subscription messages (api: test messages; scheduler, worker: reminders).
+      expect(config.permissions?.openapi).toEqual(['subscribeMessage.send']);
     }
+    expect(names).toEqual(['api', 'scheduler', 'worker']);
+  });
+});
+
+describe('worker cloud function bundle', () => {
+  test('refuses a call from the Mini Program (one that carries an OPENID)', async () => {
+    const worker = (await buildFunction('worker', join(outDir, 'worker.js'))).outfile;
+    const script = `require(${JSON.stringify(worker)}).main({ kind: 'orders', ids: [] }, {}).then(() => process.stdout.write('RAN'), (e) => process.stdout.write('REFUSED ' + e.message))`;
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('WX_')));
+    const { stdout } = await run(process.execPath, ['-e', script], { env: { ...clean, WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'oSomeone' }, timeout: 20_000 });
+    expect(stdout).toBe('REFUSED worker: only the scheduler may call this function');
   });
 });
