@@ -124,6 +124,10 @@ export interface CertificateVersionView {
 export interface CertificateDetail extends CertificateSummary {
   keyType: KeyType | null;
   validation: ValidationMethod;
+  /** When the next automatic renewal starts; null when none is planned (off, under way, revoked). */
+  renewAt: number | null;
+  /** Renewals that failed in a row; 0 when the last one worked. */
+  renewalFailures: number;
   /** Newest first. */
   versions: CertificateVersionView[];
 }

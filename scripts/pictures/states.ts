@@ -1,6 +1,16 @@
 /** The data each picture shows: what the `api` function would answer (shapes from typings/api.ts). */
-import type { CertificateDetail, CertificatePage, CertificateSummary, CertificateVersionView, ExportResult, OrderView } from '../../typings/api';
-import { versionView } from '../../test/miniprogram/support/fixtures';
+import type {
+  AddChannelResult,
+  CertificateDetail,
+  CertificatePage,
+  CertificateSummary,
+  CertificateVersionView,
+  ExportResult,
+  NotificationPage,
+  OrderView,
+  UserSettings,
+} from '../../typings/api';
+import { notificationView, userSettings, versionView, wecomChannel } from '../../test/miniprogram/support/fixtures';
 
 /** The pictures' clock: dates on them do not change from run to run. */
 export const NOW = Date.UTC(2026, 5, 15, 2, 0, 0);
@@ -111,6 +121,8 @@ export const issuedCertificate: CertificateDetail = {
   }),
   keyType: 'ec-p256',
   validation: 'dns-01',
+  renewAt: null,
+  renewalFailures: 0,
   versions: [version()],
 };
 
@@ -150,4 +162,76 @@ export const fullchainExport: ExportResult = {
     { server: 'iis', files: ['pfx'], config: 'Import-PfxCertificate -FilePath xn--1jqs90m.xn--fiqs8s.pfx' },
     { server: 'tomcat', files: ['pfx'], config: '<Certificate certificateKeystoreFile="conf/xn--1jqs90m.xn--fiqs8s.pfx" />' },
   ],
+};
+
+/** Reminder settings: default thresholds, three banked WeChat reminders, a WeCom robot and a failing e-mail address. */
+export const reminderSettings: UserSettings = userSettings({
+  channels: [
+    wecomChannel(NOW - 2 * 3_600_000),
+    wecomChannel(NOW - DAY, {
+      id: 'ch-mail',
+      type: 'email',
+      label: '值班邮箱',
+      target: 'o••s@example.cn',
+      lastTest: { ok: false, at: NOW - DAY, message: '邮件服务器拒收：收件地址不存在（550）' },
+    }),
+  ],
+});
+
+/** What typing a webhook into the add form gives: the new channel, and its signing secret this once. */
+export const webhookInput = { target: 'https://ops.example.cn/hooks/certkeeper', label: '监控平台' };
+export const addedWebhook: AddChannelResult = {
+  settings: {
+    ...reminderSettings,
+    channels: [
+      ...reminderSettings.channels,
+      { id: 'ch-hook', type: 'webhook', label: '监控平台', target: 'https://ops.example.cn/hooks/••••', createdAt: NOW, lastTest: null },
+    ],
+  },
+  channelId: 'ch-hook',
+  signingSecret: 'whsec_9Qm2Vt7LxK4pR8sN1bZ6yH3c',
+};
+
+/** The history: a failed renewal with every delivery status, a renewal, an expiry reminder. */
+export const notificationHistory: NotificationPage = {
+  items: [
+    notificationView(NOW - 25 * 60_000, {
+      id: 'n-3',
+      kind: 'renewalFailed',
+      title: '证书续期失败：shop.example.cn',
+      lines: ['原因：CA 没有查到 DNS TXT 记录', '下次自动重试：今天 14:00'],
+      names: ['shop.example.cn'],
+      certificateId: 'cert-shop',
+      page: 'pages/certificate/index?id=cert-shop',
+      deliveries: [
+        { channel: 'wechat', label: '微信', status: 'skipped', detail: '没有可用的微信提醒，请在提醒设置中订阅', at: NOW - 25 * 60_000, attempts: 0 },
+        { channel: 'wecom', label: '运维群', status: 'sent', detail: null, at: NOW - 25 * 60_000, attempts: 1 },
+        { channel: 'email', label: '值班邮箱', status: 'failed', detail: '邮件服务器拒收：收件地址不存在（550）', at: NOW - 20 * 60_000, attempts: 1 },
+        { channel: 'webhook', label: '监控平台', status: 'pending', detail: null, at: NOW - 24 * 60_000, attempts: 2 },
+      ],
+    }),
+    notificationView(NOW - 2 * DAY, {
+      id: 'n-2',
+      kind: 'renewed',
+      title: '证书已续期：证书.中国',
+      lines: ['新证书有效期至 2026年09月12日', '请在证书详情中导出新证书并部署到服务器'],
+      names: ['xn--1jqs90m.xn--fiqs8s'],
+      certificateId: 'cert-idn',
+      page: 'pages/certificate/index?id=cert-idn',
+      deliveries: [
+        { channel: 'wechat', label: '微信', status: 'sent', detail: null, at: NOW - 2 * DAY, attempts: 1 },
+        { channel: 'wecom', label: '运维群', status: 'sent', detail: null, at: NOW - 2 * DAY, attempts: 1 },
+      ],
+    }),
+    notificationView(NOW - 5 * DAY, {
+      id: 'n-1',
+      kind: 'expiry',
+      title: '证书还有 25 天到期：shop.example.cn',
+      lines: ['到期时间：2026年07月05日', '请及时续期并部署新证书'],
+      names: ['shop.example.cn'],
+      certificateId: 'cert-shop',
+      page: 'pages/certificate/index?id=cert-shop',
+    }),
+  ],
+  nextCursor: 'cursor-2',
 };

@@ -72,6 +72,8 @@ export function toDetail(certificate: CertificateDoc, versions: CertificateVersi
     ...toSummary(certificate, order, now),
     keyType: certificate.keyType,
     validation: certificate.validation,
+    renewAt: certificate.renewAt,
+    renewalFailures: certificate.renewalFailures,
     versions: versions.map(toVersionView),
   };
 }

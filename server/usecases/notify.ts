@@ -75,11 +75,10 @@ export async function deliverNotification(deps: EngineDeps, id: string): Promise
     const now = deps.clock.now();
     if (held.nextActionAt === null || held.nextActionAt > now) return held;
     const user = await getUser(deps, held.ownerId);
-    const deliveries: DeliveryRecord[] = [];
-    for (const delivery of held.deliveries) {
-      const due = delivery.status === 'pending' && (delivery.nextAttemptAt ?? 0) <= now;
-      deliveries.push(due ? await attempt(deps, held, delivery, user.channels) : delivery);
-    }
+    // Channels are tried side by side, so one slow receiver does not hold up the others.
+    const deliveries = await Promise.all(
+      held.deliveries.map((delivery) => (delivery.status === 'pending' && (delivery.nextAttemptAt ?? 0) <= now ? attempt(deps, held, delivery, user.channels) : delivery)),
+    );
     const retries = deliveries.flatMap((d) => (d.status === 'pending' && d.nextAttemptAt !== null ? [d.nextAttemptAt] : []));
     const saved = await notifications.update(held, { deliveries, nextActionAt: retries.length > 0 ? Math.min(...retries) : null });
     for (const d of deliveries) {

@@ -48,6 +48,8 @@ function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {
     orderState: 'issued',
     keyType: 'ec-p256',
     validation: 'dns-01',
+    renewAt: null,
+    renewalFailures: 0,
     versions: [
       version(),
       version({

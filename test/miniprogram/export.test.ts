@@ -60,6 +60,8 @@ function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {
     orderState: 'issued',
     keyType: 'ec-p256',
     validation: 'dns-01',
+    renewAt: null,
+    renewalFailures: 0,
     versions: [version()],
     ...overrides,
   };

@@ -295,4 +295,24 @@ describe('home page (certificate list)', () => {
 
     expect(setData).toHaveBeenCalledTimes(1);
   });
+
+  test('提醒设置 and 通知记录 open their pages, with or without certificates', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([summary()]));
+    const page = openHome();
+    await page.instance.onLoad({});
+    const navigateTo = jest.spyOn(wx, 'navigateTo');
+
+    page.querySelector('#open-reminders')?.querySelector('.t-cell')?.dispatchEvent('tap');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/reminders/index' }));
+    page.querySelector('#open-history')?.querySelector('.t-cell')?.dispatchEvent('tap');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/notifications/index' }));
+
+    callFunction.mockResolvedValueOnce(pageOf([]));
+    const empty = openHome();
+    await empty.instance.onLoad({});
+    expect(empty.querySelector('#open-reminders')).toBeDefined();
+    expect(textOf(empty)).toContain('提醒设置');
+  });
 });

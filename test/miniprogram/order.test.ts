@@ -6,6 +6,7 @@
 import type { OrderView } from '../../typings/api';
 import { answer, apiFailure, mockCallFunction } from './support/cloud';
 import type { CallFunctionMock, CallFunctionParam } from './support/cloud';
+import { TEMPLATE_IDS, userSettings } from './support/fixtures';
 import { loadPage, textOf } from './support/page';
 import type { LoadedPage, RenderedNode } from './support/page';
 
@@ -294,5 +295,99 @@ describe('order page', () => {
     serve(callFunction, { getOrder: baseOrder() });
     await tap(page.querySelector('#retry'), '重试');
     expect(textOf(page)).toContain('_acme-challenge.example.com');
+  });
+});
+
+describe('order page: 开启到期提醒 right after the request', () => {
+  let callFunction: CallFunctionMock;
+  let requestSubscribeMessage: jest.Mock<void, [PromptOptions]>;
+  let openSetting: jest.Mock;
+
+  type PromptOptions = {
+    tmplIds: string[];
+    success?: (result: Record<string, string>) => void;
+    fail?: (error: { errMsg: string; errCode: number }) => void;
+  };
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: NOW });
+    callFunction = mockCallFunction();
+    requestSubscribeMessage = jest.fn();
+    openSetting = jest.fn((options: { success?: (result: { subscriptionsSetting: { mainSwitch: boolean } }) => void }) =>
+      options.success?.({ subscriptionsSetting: { mainSwitch: true } }),
+    );
+    Object.assign(wx, { requestSubscribeMessage, openSetting });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** Answers getOrder with `order` and the other actions with `data[action]`. */
+  function serveAll(data: Record<string, unknown>): void {
+    callFunction.mockImplementation((param: CallFunctionParam) => {
+      const action = (param.data as { action: string }).action;
+      if (!(action in data)) return Promise.resolve(apiFailure({ code: 'INTERNAL', message: `no answer for ${action}` }));
+      return Promise.resolve(ok(data[action]));
+    });
+  }
+
+  async function openCreated(query: Record<string, string>): Promise<OrderPage> {
+    const page = loadPage<OrderData, OrderMethods>('pages/order/index');
+    await page.instance.onLoad(query);
+    await settle();
+    return page;
+  }
+
+  function offerText(page: OrderPage): string {
+    return textOf({ dom: page.querySelector('.reminder-offer')?.dom });
+  }
+
+  test('offers it with the banked count; the tap asks for the configured templates and reports the answer', async () => {
+    const after = userSettings();
+    after.wechat = { ...after.wechat, banked: 4 };
+    serveAll({ getOrder: baseOrder(), getSettings: userSettings(), reportSubscription: after });
+    requestSubscribeMessage.mockImplementation((options) =>
+      options.success?.({ errMsg: 'requestSubscribeMessage:ok', [TEMPLATE_IDS.expiry]: 'accept', [TEMPLATE_IDS.result]: 'reject', [TEMPLATE_IDS.action]: 'reject' }),
+    );
+    const page = await openCreated({ id: 'ord1', created: '1' });
+    expect(offerText(page)).toContain('开启到期提醒');
+    expect(offerText(page)).toContain('已存 3 条提醒');
+    expect(offerText(page)).toContain('每订阅一次可以收到一条提醒');
+    expect(requestSubscribeMessage).not.toHaveBeenCalled();
+
+    await tap(page.querySelector('#enable-reminders'), '开启');
+
+    expect(requestSubscribeMessage).toHaveBeenCalledTimes(1);
+    expect(requestSubscribeMessage.mock.calls[0]?.[0].tmplIds).toEqual([TEMPLATE_IDS.expiry, TEMPLATE_IDS.result, TEMPLATE_IDS.action]);
+    const reports = callFunction.mock.calls.map(([param]) => param.data as { action: string }).filter((data) => data.action === 'reportSubscription');
+    expect(reports).toEqual([
+      { action: 'reportSubscription', results: { [TEMPLATE_IDS.expiry]: 'accept', [TEMPLATE_IDS.result]: 'reject', [TEMPLATE_IDS.action]: 'reject' } },
+    ]);
+    expect(offerText(page)).toContain('已开启，新增 1 条提醒');
+    expect(offerText(page)).toContain('已存 4 条提醒');
+  });
+
+  test('main switch off: says so and offers WeChat settings', async () => {
+    serveAll({ getOrder: baseOrder(), getSettings: userSettings() });
+    requestSubscribeMessage.mockImplementation((options) => options.fail?.({ errMsg: 'requestSubscribeMessage:fail', errCode: 20004 }));
+    const page = await openCreated({ id: 'ord1', created: '1' });
+    await tap(page.querySelector('#enable-reminders'), '开启');
+    expect(offerText(page)).toContain('你关闭了“接收订阅消息”');
+    await tap(page.querySelector('#reminder-settings'), '去设置');
+    expect(openSetting).toHaveBeenCalledTimes(1);
+    expect(page.querySelector('#reminder-settings')).toBeUndefined();
+  });
+
+  test('not offered when opened any other way, nor when WeChat reminders are not configured', async () => {
+    serveAll({ getOrder: baseOrder(), getSettings: userSettings() });
+    const plain = await openCreated({ id: 'ord1' });
+    expect(plain.querySelector('.reminder-offer')).toBeUndefined();
+    expect(actionsCalled(callFunction)).toEqual(['getOrder']);
+
+    serveAll({ getOrder: baseOrder(), getSettings: userSettings({ wechat: { templates: [], banked: 0 } }) });
+    const unconfigured = await openCreated({ id: 'ord1', created: '1' });
+    expect(unconfigured.querySelector('.reminder-offer')).toBeUndefined();
+    expect(textOf(unconfigured)).toContain('_acme-challenge.example.com');
   });
 });

@@ -259,7 +259,7 @@ describe('request page', () => {
         eab: { kid: 'kid-1', hmacKey: HMAC },
       },
     });
-    expect(redirectTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/order/index?id=ord42' }));
+    expect(redirectTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/order/index?id=ord42&created=1' }));
   });
 
   test('file validation is sent when chosen for names without a wildcard', async () => {

@@ -1,5 +1,5 @@
 /** Contract-shaped test data shared by the page tests and the page pictures. */
-import type { CertificateVersionView } from '../../../typings/api';
+import type { CertificateVersionView, ChannelView, NotificationView, UserSettings } from '../../../typings/api';
 
 export const DAY_MS = 86_400_000;
 
@@ -25,6 +25,63 @@ export function versionView(now: number, overrides: Partial<CertificateVersionVi
     revocationReason: null,
     hasPrivateKey: true,
     issuedAt: now - 30 * DAY_MS,
+    ...overrides,
+  };
+}
+
+/** WeChat template ids as an operator would configure them (WeChat's ids are 43 characters). */
+export const TEMPLATE_IDS = {
+  expiry: 'tmpl-expiry-Zk3LmQ0aR9vT2yW5bN8cX1dF4gH7jK0pS',
+  result: 'tmpl-result-Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc',
+  action: 'tmpl-action-Mn1Bv3Cx5Za7Sd9Fg1Hj3Kl5Qw7Er9Ty',
+} as const;
+
+/**
+ * Settings with all three templates configured (expiry 2, result 1, action 0 banked), the default
+ * thresholds and no channels; override what a test needs.
+ */
+export function userSettings(overrides: Partial<UserSettings> = {}): UserSettings {
+  return {
+    reminderDays: [30, 14, 7, 3, 1],
+    remindOnExpiry: true,
+    wechat: {
+      templates: [
+        { key: 'expiry', templateId: TEMPLATE_IDS.expiry, title: '证书到期提醒', credits: 2 },
+        { key: 'result', templateId: TEMPLATE_IDS.result, title: '证书续期结果通知', credits: 1 },
+        { key: 'action', templateId: TEMPLATE_IDS.action, title: '待处理事项提醒', credits: 0 },
+      ],
+      banked: 3,
+    },
+    channels: [],
+    ...overrides,
+  };
+}
+
+/** A WeCom robot channel, tested successfully at `at`. */
+export function wecomChannel(at: number, overrides: Partial<ChannelView> = {}): ChannelView {
+  return {
+    id: 'ch-wecom',
+    type: 'wecom',
+    label: '运维群',
+    target: 'qyapi.weixin.qq.com/…key=••••3f2a',
+    createdAt: at - 7 * DAY_MS,
+    lastTest: { ok: true, at, message: null },
+    ...overrides,
+  };
+}
+
+/** An expiry reminder for example.com, sent on WeChat; override what a test needs. */
+export function notificationView(at: number, overrides: Partial<NotificationView> = {}): NotificationView {
+  return {
+    id: 'n-1',
+    kind: 'expiry',
+    title: '证书还有 7 天到期：example.com',
+    lines: ['域名：example.com', '到期时间：2026年06月22日'],
+    certificateId: 'cert-1',
+    names: ['example.com'],
+    createdAt: at,
+    page: 'pages/certificate/index?id=cert-1',
+    deliveries: [{ channel: 'wechat', label: '微信', status: 'sent', detail: null, at, attempts: 1 }],
     ...overrides,
   };
 }
