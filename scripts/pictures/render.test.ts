@@ -13,7 +13,18 @@ import { MINIPROGRAM_ROOT, flushPromises, loadPage } from '../../test/miniprogra
 import type { LoadedPage, RenderedNode } from '../../test/miniprogram/support/page';
 import { pngSize, screenshot } from './chromium';
 import { pictureDocument, rpxToPx } from './html';
-import { NOW, awaitingOrder, fullchainExport, homeList, issuedCertificate, requestNames } from './states';
+import {
+  NOW,
+  addedWebhook,
+  awaitingOrder,
+  fullchainExport,
+  homeList,
+  issuedCertificate,
+  notificationHistory,
+  reminderSettings,
+  requestNames,
+  webhookInput,
+} from './states';
 
 // The clipboard and file sharing are never touched by these states, but the pages import them.
 jest.mock('../../miniprogram/services/device', () => ({ copyText: jest.fn(), shareFile: jest.fn() }));
@@ -40,6 +51,8 @@ type Lifecycle = {
   onLoad(query: Record<string, string>): Promise<void>;
   onUnload?(): void;
   onNameChange(event: { detail: { value: string }; currentTarget: { dataset: { index: number } } }): void;
+  onTargetInput(event: { detail: { value: string } }): void;
+  onLabelInput(event: { detail: { value: string } }): void;
 };
 type Page = LoadedPage<Record<string, unknown>, Lifecycle>;
 
@@ -118,6 +131,14 @@ describe('README pictures', () => {
     fs.rmSync(HTML_DIR, { recursive: true, force: true });
   });
 
+  beforeEach(() => {
+    // The reminder page reads the subscription switch; WeChat's settings answer "on".
+    Object.assign(wx, {
+      getSetting: (options: { success?: (result: { subscriptionsSetting: { mainSwitch: boolean } }) => void }) =>
+        options.success?.({ subscriptionsSetting: { mainSwitch: true } }),
+    });
+  });
+
   test('home: three certificates (safe, warning, pending)', async () => {
     serve(callFunction, { listCertificates: homeList });
     const { page, css } = open('pages/home/index');
@@ -162,5 +183,30 @@ describe('README pictures', () => {
     await tap(page.querySelector('#export'), '导出');
     expect(page.querySelector('.snippet--nginx')).toBeDefined();
     expectPicture(picture('export', 'pages/export/index', page, css));
+  });
+
+  test('reminders: thresholds, banked WeChat reminders, two channels, a webhook just added with its secret', async () => {
+    serve(callFunction, { getSettings: reminderSettings, addChannel: addedWebhook });
+    const { page, css } = open('pages/reminders/index');
+    await page.instance.onLoad({});
+    await tap(page.querySelector('#open-add'), '添加通知渠道');
+    const webhook = page.querySelector('.type--webhook')?.querySelector('.t-radio');
+    if (!webhook) throw new Error('Webhook type is not rendered');
+    webhook.dispatchEvent('tap');
+    await flushPromises();
+    page.instance.onTargetInput({ detail: { value: webhookInput.target } });
+    page.instance.onLabelInput({ detail: { value: webhookInput.label } });
+    await tap(page.querySelector('#add-channel'), '添加');
+    expect(page.querySelector('.secret')).toBeDefined();
+    expect(page.querySelectorAll('.channel')).toHaveLength(3);
+    expectPicture(picture('reminders', 'pages/reminders/index', page, css));
+  });
+
+  test('notifications: a failed renewal with every delivery status, a renewal, an expiry reminder', async () => {
+    serve(callFunction, { listNotifications: notificationHistory });
+    const { page, css } = open('pages/notifications/index');
+    await page.instance.onLoad({});
+    expect(page.querySelectorAll('.item')).toHaveLength(3);
+    expectPicture(picture('notifications', 'pages/notifications/index', page, css));
   });
 });

@@ -40,6 +40,10 @@ const strings = {
   expiresToday: '今天到期',
   expiredDays: '已过期 {days} 天',
   notIssued: '尚未签发',
+  remindersTitle: '提醒设置',
+  remindersDescription: '提醒时间、微信订阅提醒和通知渠道',
+  historyTitle: '通知记录',
+  historyDescription: '发过的提醒和每个渠道的送达情况',
 } as const;
 
 
@@ -80,6 +84,8 @@ type HomeMethods = {
   onRequest(): void;
   onOpenCard(event: WechatMiniprogram.BaseEvent<Record<string, never>, { url?: string }>): void;
   onLoadMore(): void;
+  onOpenReminders(): void;
+  onOpenHistory(): void;
   loadFirstPage(): Promise<void>;
   loadNextPage(): Promise<void>;
 };
@@ -189,6 +195,14 @@ Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
 
     onLoadMore() {
       void this.loadNextPage();
+    },
+
+    onOpenReminders() {
+      wx.navigateTo({ url: '/pages/reminders/index', fail: () => undefined });
+    },
+
+    onOpenHistory() {
+      wx.navigateTo({ url: '/pages/notifications/index', fail: () => undefined });
     },
 
     async loadFirstPage() {

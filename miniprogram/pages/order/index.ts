@@ -2,6 +2,10 @@ import type { OrderState, OrderView, ProgressStep } from '../../../typings/api';
 import { copyText } from '../../services/clipboard';
 import { ApiCallError } from '../../services/cloud';
 import { cancelOrder, getOrder, verifyOrder } from '../../services/orders';
+import { getSettings, topUpReminders } from '../../services/reminders';
+import type { TopUpOutcome } from '../../services/reminders';
+import { openSettings } from '../../services/subscribe';
+import { fillTemplate } from '../../utils/format';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -59,6 +63,15 @@ const strings = {
   issuedContent: '可以查看证书详情，或导出部署到你的服务器。',
   toCertificate: '查看证书',
   toExport: '导出证书',
+  reminderTitle: '开启到期提醒',
+  reminderDescription: '证书快到期时通过微信提醒你续期。微信订阅是一次性的，每订阅一次可以收到一条提醒。',
+  reminderBanked: '已存 {count} 条提醒',
+  reminderEnable: '开启',
+  reminderSubscribed: '已开启，新增 {count} 条提醒',
+  reminderDeclined: '没有订阅成功。如果你曾勾选“总是保持以上选择”，请在设置 → 订阅消息中修改。',
+  reminderSwitchOff: '你关闭了“接收订阅消息”，请在设置中打开后再试。',
+  reminderError: '微信暂时无法发起订阅（错误码 {code}），请稍后重试。',
+  reminderSettings: '去设置',
 } as const;
 
 const PROGRESS_ORDER: readonly ProgressStep[] = ['created', 'waitingForRecords', 'caValidating', 'issuing', 'issued'];
@@ -114,8 +127,20 @@ interface OrderRender {
   endedText: string;
 }
 
+/** The "开启到期提醒" offer right after a request is created; shown when WeChat reminders are configured. */
+interface ReminderOffer {
+  banked: string;
+  busy: boolean;
+  /** The outcome of the last tap, or ''. */
+  message: string;
+  messageOk: boolean;
+  /** The subscription switch is off or the user declined: offer WeChat's settings page. */
+  needsSettings: boolean;
+}
+
 interface OrderData {
   strings: typeof strings;
+  reminder: ReminderOffer | null;
   loading: boolean;
   loadError: string;
   order: OrderRender | null;
@@ -138,6 +163,10 @@ type OrderMethods = {
   onCancel(): Promise<void>;
   onOpenCertificate(): void;
   onOpenExport(): void;
+  onEnableReminders(): void;
+  finishReminders(pending: Promise<TopUpOutcome>): Promise<void>;
+  onReminderSettings(): Promise<void>;
+  loadReminderOffer(): Promise<void>;
   load(): Promise<void>;
   /** `restart`: begin the backoff again (after the page is shown). */
   poll(restart?: boolean): Promise<void>;
@@ -153,6 +182,8 @@ type OrderInstance = {
   pollAttempt: number;
   /** The raw order, for the polling decision. */
   current: OrderView | null;
+  /** The configured WeChat template ids, for the reminder offer. */
+  reminderTemplateIds: string[];
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is how the typings spell "nothing"
@@ -265,6 +296,7 @@ function confirmCancel(): Promise<boolean> {
 Component<OrderData, None, OrderMethods, NoBehaviors, OrderInstance, true>({
   data: {
     strings,
+    reminder: null,
     loading: true,
     loadError: '',
     order: null,
@@ -279,6 +311,9 @@ Component<OrderData, None, OrderMethods, NoBehaviors, OrderInstance, true>({
       this.pollTimer = null;
       this.pollAttempt = 0;
       this.current = null;
+      this.reminderTemplateIds = [];
+      // Just created (from the request page): the natural moment to bank WeChat reminders.
+      if (query.created === '1') void this.loadReminderOffer();
       return this.load();
     },
 
@@ -387,6 +422,61 @@ Component<OrderData, None, OrderMethods, NoBehaviors, OrderInstance, true>({
     onOpenCertificate() {
       const id = this.current?.certificateId;
       if (id) wx.navigateTo({ url: `/pages/certificate/index?id=${encodeURIComponent(id)}`, fail: () => undefined });
+    },
+
+    async loadReminderOffer() {
+      try {
+        const settings = await getSettings();
+        this.reminderTemplateIds = settings.wechat.templates.map((template) => template.templateId);
+        if (this.reminderTemplateIds.length === 0) return;
+        this.setData({
+          reminder: { banked: fillTemplate(strings.reminderBanked, { count: settings.wechat.banked }), busy: false, message: '', messageOk: false, needsSettings: false },
+        });
+      } catch {
+        // The offer is optional; without settings the page simply does not show it.
+      }
+    },
+
+    onEnableReminders() {
+      const offer = this.data.reminder;
+      if (!offer || offer.busy || this.reminderTemplateIds.length === 0) return;
+      // WeChat shows its prompt only inside a tap: the platform call runs here, before any await.
+      const pending = topUpReminders(this.reminderTemplateIds);
+      this.setData({ reminder: { ...offer, busy: true, message: '' } });
+      void this.finishReminders(pending);
+    },
+
+    async finishReminders(pending) {
+      const done = (patch: Partial<ReminderOffer>): void => {
+        const offer = this.data.reminder;
+        if (offer) this.setData({ reminder: { ...offer, busy: false, ...patch } });
+      };
+      try {
+        const outcome = await pending;
+        if (outcome.kind === 'subscribed') {
+          done({
+            banked: fillTemplate(strings.reminderBanked, { count: outcome.settings.wechat.banked }),
+            message: fillTemplate(strings.reminderSubscribed, { count: outcome.accepted }),
+            messageOk: true,
+            needsSettings: false,
+          });
+        } else if (outcome.kind === 'declined') {
+          done({ message: strings.reminderDeclined, messageOk: false, needsSettings: true });
+        } else if (outcome.failure.reason === 'mainSwitchOff') {
+          done({ message: strings.reminderSwitchOff, messageOk: false, needsSettings: true });
+        } else {
+          done({ message: fillTemplate(strings.reminderError, { code: outcome.failure.errCode ?? '-' }), messageOk: false, needsSettings: false });
+        }
+      } catch (error) {
+        done({ message: messageOf(error), messageOk: false, needsSettings: false });
+      }
+    },
+
+    async onReminderSettings() {
+      // WeChat opens its settings page only from a tap: no await before it.
+      const switchOn = await openSettings();
+      const offer = this.data.reminder;
+      if (switchOn === true && offer) this.setData({ reminder: { ...offer, message: '', needsSettings: false } });
     },
 
     onOpenExport() {

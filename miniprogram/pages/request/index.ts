@@ -512,7 +512,8 @@ Component<RequestData, None, RequestMethods, NoBehaviors, None, true>({
       try {
         const { order } = await createRequest(input);
         this.setData({ submitting: false });
-        wx.redirectTo({ url: `/pages/order/index?id=${encodeURIComponent(order.id)}`, fail: () => undefined });
+        // `created`: the order page offers to turn on WeChat reminders, now that there is something to remind about.
+        wx.redirectTo({ url: `/pages/order/index?id=${encodeURIComponent(order.id)}&created=1`, fail: () => undefined });
       } catch (error) {
         this.setData(refusedView(this.data, error));
       }
