@@ -77,7 +77,9 @@ export async function deliverNotification(deps: EngineDeps, id: string): Promise
     const user = await getUser(deps, held.ownerId);
     // Channels are tried side by side, so one slow receiver does not hold up the others.
     const deliveries = await Promise.all(
-      held.deliveries.map((delivery) => (delivery.status === 'pending' && (delivery.nextAttemptAt ?? 0) <= now ? attempt(deps, held, delivery, user.channels) : delivery)),
+      held.deliveries.map((delivery) =>
+        delivery.status === 'pending' && (delivery.nextAttemptAt ?? 0) <= now ? attempt(deps, held, delivery, user.channels) : Promise.resolve(delivery),
+      ),
     );
     const retries = deliveries.flatMap((d) => (d.status === 'pending' && d.nextAttemptAt !== null ? [d.nextAttemptAt] : []));
     const saved = await notifications.update(held, { deliveries, nextActionAt: retries.length > 0 ? Math.min(...retries) : null });
