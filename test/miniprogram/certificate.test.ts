@@ -181,6 +181,13 @@ describe('certificate page', () => {
     expect(page.querySelector('#renew')?.data.disabled).toBe(true);
   });
 
+  test('says when it renews next, or that renewals keep failing, or that it does not renew', async () => {
+    const renewAt = Date.UTC(2026, 7, 1, 4, 0, 0);
+    expect(textOf(await openLoaded(detail({ renewAt })))).toContain('已开启，2026-08-01 起续期');
+    expect(textOf(await openLoaded(detail({ renewAt, renewalFailures: 3 })))).toContain('已开启，已连续 3 次续期失败，将继续重试');
+    expect(textOf(await openLoaded(detail({ autoRenew: false })))).toContain('未开启');
+  });
+
   test('warns when the chain is out of order', async () => {
     const page = await openLoaded(detail({ versions: [version({ chainOrdered: false, chainLength: 3 })] }));
     expect(textOf(page)).toContain('证书链顺序与标准不符');

@@ -54,6 +54,8 @@ const strings = {
   chainDisorder: '证书链顺序与标准不符（应为：本证书 → 中间证书），部分客户端可能无法验证，请部署“完整证书链”导出结果。',
   autoRenew: '自动续期',
   autoRenewOn: '已开启',
+  autoRenewAt: '已开启，{date} 起续期',
+  autoRenewFailing: '已开启，已连续 {count} 次续期失败，将继续重试',
   autoRenewOff: '未开启',
   versionsTitle: '签发记录',
   versionLabel: '{from} 至 {to}',
@@ -236,6 +238,12 @@ function issuedView(detail: CertificateDetail, version: CertificateVersionView, 
   };
 }
 
+function autoRenewText(detail: CertificateDetail): string {
+  if (!detail.autoRenew) return strings.autoRenewOff;
+  if (detail.renewalFailures > 0) return fillTemplate(strings.autoRenewFailing, { count: String(detail.renewalFailures) });
+  return detail.renewAt === null ? strings.autoRenewOn : fillTemplate(strings.autoRenewAt, { date: formatDate(detail.renewAt) });
+}
+
 function certificateView(detail: CertificateDetail, now: number): CertificateView {
   const names = detail.displayNames.length > 0 ? detail.displayNames : detail.names;
   const versions = [...detail.versions].sort((a, b) => b.issuedAt - a.issuedAt);
@@ -246,7 +254,7 @@ function certificateView(detail: CertificateDetail, now: number): CertificateVie
     statusLabel: strings.statusLabels[detail.status],
     statusTheme: STATUS_THEMES[detail.status],
     caName: detail.caName,
-    autoRenew: detail.autoRenew ? strings.autoRenewOn : strings.autoRenewOff,
+    autoRenew: autoRenewText(detail),
     issued: current ? issuedView(detail, current, now) : null,
     versions: versions.map((version, index) => ({
       id: version.id,

@@ -103,7 +103,7 @@ const strings = {
   secretHint: '请现在复制并保存到接收端。离开后将无法再次查看；丢失后只能删除这个渠道再重新添加。',
   secretVerify: '接收端验证方法：每个请求都带有请求头 X-CertKeeper-Signature，值为',
   secretFormula: 'v1=HMAC-SHA256(密钥, "<timestamp>.<body>")',
-  secretVerifyNote: '其中 timestamp 是请求携带的时间戳，body 是原始请求体。用同样方法计算并比对，不一致的请求请拒绝。',
+  secretVerifyNote: '其中 timestamp 取自请求头 X-CertKeeper-Timestamp（秒），body 是原始请求体。用同样方法计算并比对，不一致或时间相差超过 5 分钟的请求请拒绝。',
   copySecret: '复制密钥',
   secretSaved: '我已保存',
   copyFailed: '复制失败，请长按密钥手动复制',
