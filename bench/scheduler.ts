@@ -207,7 +207,7 @@ async function timedTick(s: Sized): Promise<number> {
 /** Ticks of the default batch, as the timer trigger runs them, until one finds nothing to do. */
 async function timedDefaultTicks(s: Sized): Promise<number> {
   s.restore();
-  const total: TickReport = { certificatesProcessed: 0, renewalsStarted: 0, ordersAdvanced: 0, notificationsDelivered: 0, fannedOut: 0, deferred: 0 };
+  const total: TickReport = { certificatesProcessed: 0, renewalsStarted: 0, ordersAdvanced: 0, endpointsChecked: 0, notificationsDelivered: 0, fannedOut: 0, deferred: 0 };
   const started = performance.now();
   for (;;) {
     const report = await runSchedulerTick(s.deps);

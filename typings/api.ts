@@ -11,6 +11,8 @@ import type { CertificateStatus, RevocationReason } from '../server/domain/certi
 import type { DnsInstruction, HttpInstruction, OrderState, ProgressStep, ValidationMethod } from '../server/domain/order';
 import type { ChannelType, DeliveryChannel, DeliveryStatus, NotificationKind, TemplateKey } from '../server/domain/notification';
 import type { KeyType } from '../server/ports/keys';
+import type { TlsVersion } from '../server/ports/tls-probe';
+import type { CheckId, CheckStatus, Verdict } from '../server/domain/tls-evaluation';
 
 export type {
   CaId,
@@ -27,6 +29,10 @@ export type {
   RevocationReason,
   TemplateKey,
   ValidationMethod,
+  CheckId,
+  CheckStatus,
+  TlsVersion,
+  Verdict,
 };
 
 /** Every action the `api` function answers: its request payload and its success data. */
@@ -56,6 +62,14 @@ export interface ApiActions {
   testChannel: { request: { channelId: string }; response: ChannelTestResult };
   /** The user's notifications, newest first, with what happened on each channel. */
   listNotifications: { request: { limit?: number; cursor?: string | null }; response: NotificationPage };
+  /** Monitored servers, newest first. */
+  listEndpoints: { request: { limit?: number; cursor?: string | null }; response: EndpointPage };
+  getEndpoint: { request: { endpointId: string }; response: EndpointDetail };
+  /** Monitors `host`, `host:port` or an https URL; checked at once. */
+  addEndpoint: { request: { target: string }; response: EndpointDetail };
+  removeEndpoint: { request: { endpointId: string }; response: { deleted: true } };
+  /** Checks the server now ("check now"); rate-limited. */
+  checkEndpoint: { request: { endpointId: string }; response: EndpointDetail };
 }
 
 export type ApiAction = keyof ApiActions;
@@ -130,6 +144,8 @@ export interface CertificateDetail extends CertificateSummary {
   renewalFailures: number;
   /** Newest first. */
   versions: CertificateVersionView[];
+  /** What the servers of this certificate's names really serve. */
+  endpoints: EndpointSummary[];
 }
 
 export interface CreateRequestInput {
@@ -334,3 +350,60 @@ export interface ApiError {
 export type ApiResponse<A extends ApiAction = ApiAction> =
   | { ok: true; data: ApiActions[A]['response'] }
   | { ok: false; error: ApiError };
+
+export interface EndpointSummary {
+  id: string;
+  host: string;
+  /** Unicode form of an IDN. */
+  displayHost: string;
+  port: number;
+  /** As it would be written in 服务器域名, e.g. `https://api.example.com`. */
+  url: string;
+  source: 'certificate' | 'manual';
+  certificateId: string | null;
+  /** `pending` until the first check. */
+  verdict: Verdict | 'pending';
+  wechatReady: boolean | null;
+  /** One Chinese line from the last check. */
+  summary: string | null;
+  checkedAt: number | null;
+  /** Days left on the served certificate. */
+  daysLeft: number | null;
+  /** Whether the server serves the certificate CertKeeper issued last; null when unknown. */
+  deployedIsIssued: boolean | null;
+}
+
+export interface EndpointDetail extends EndpointSummary {
+  /** The checklist, in a stable order. */
+  checks: { id: CheckId; status: CheckStatus; blocksWechat: boolean; title: string; explanation: string; fix: string | null; detail: string | null }[];
+  served: {
+    fingerprintSha256: string;
+    subject: string;
+    issuer: string;
+    dnsNames: string[];
+    notBefore: number;
+    notAfter: number;
+    keyType: string;
+    keyBits: number | null;
+    protocol: TlsVersion | null;
+    chainLength: number;
+  } | null;
+  addresses: {
+    address: string;
+    protocol: TlsVersion | null;
+    cipher: string | null;
+    versions: Record<TlsVersion, boolean | null>;
+    trusted: boolean;
+    fingerprintSha256: string | null;
+    chain: { subject: string; issuer: string; notAfter: number; keyType: string; keyBits: number | null; signatureAlgorithm: string }[];
+    failure: string | null;
+  }[];
+  /** Earlier checks, newest first. */
+  history: { at: number; verdict: Verdict; fingerprintSha256: string | null; notAfter: number | null }[];
+  nextCheckAt: number | null;
+}
+
+export interface EndpointPage {
+  items: EndpointSummary[];
+  nextCursor: string | null;
+}

@@ -17,6 +17,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleDirectories: ['node_modules', 'miniprogram_npm'],
   setupFiles: ['<rootDir>/test/miniprogram/support/setup.ts'],
-  // Five pages and ten Chromium runs.
+  // Nine pages, two Chromium runs each.
   testTimeout: 120_000,
 };

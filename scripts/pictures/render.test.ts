@@ -20,6 +20,8 @@ import {
   fullchainExport,
   homeList,
   issuedCertificate,
+  monitorList,
+  notReadyMonitor,
   notificationHistory,
   reminderSettings,
   requestNames,
@@ -208,5 +210,21 @@ describe('README pictures', () => {
     await page.instance.onLoad({});
     expect(page.querySelectorAll('.item')).toHaveLength(3);
     expectPicture(picture('notifications', 'pages/notifications/index', page, css));
+  });
+
+  test('monitors: one server per verdict, the newest not checked yet', async () => {
+    serve(callFunction, { listEndpoints: monitorList });
+    const { page, css } = open('pages/monitors/index');
+    await page.instance.onLoad({});
+    expect(page.querySelectorAll('.item')).toHaveLength(5);
+    expectPicture(picture('monitors', 'pages/monitors/index', page, css));
+  });
+
+  test('monitor: a server not ready for WeChat, its intermediate certificate missing', async () => {
+    serve(callFunction, { getEndpoint: notReadyMonitor });
+    const { page, css } = open('pages/monitor/index');
+    await page.instance.onLoad({ id: notReadyMonitor.id });
+    expect(page.querySelectorAll('.problem')).toHaveLength(2);
+    expectPicture(picture('monitor', 'pages/monitor/index', page, css));
   });
 });

@@ -5,12 +5,15 @@ import type {
   CertificatePage,
   CertificateSummary,
   CertificateVersionView,
+  EndpointDetail,
+  EndpointPage,
+  EndpointSummary,
   ExportResult,
   NotificationPage,
   OrderView,
   UserSettings,
 } from '../../typings/api';
-import { notificationView, userSettings, versionView, wecomChannel } from '../../test/miniprogram/support/fixtures';
+import { endpointSummary, notReadyEndpoint, notificationView, userSettings, versionView, wecomChannel } from '../../test/miniprogram/support/fixtures';
 
 /** The pictures' clock: dates on them do not change from run to run. */
 export const NOW = Date.UTC(2026, 5, 15, 2, 0, 0);
@@ -123,6 +126,26 @@ export const issuedCertificate: CertificateDetail = {
   validation: 'dns-01',
   renewAt: null,
   renewalFailures: 0,
+  endpoints: [
+    endpointSummary(NOW, {
+      id: 'ep-idn',
+      host: 'xn--1jqs90m.xn--fiqs8s',
+      displayHost: '证书.中国',
+      url: 'https://xn--1jqs90m.xn--fiqs8s',
+      certificateId: 'cert-idn',
+    }),
+    endpointSummary(NOW, {
+      id: 'ep-idn-www',
+      host: 'www.xn--1jqs90m.xn--fiqs8s',
+      displayHost: 'www.证书.中国',
+      url: 'https://www.xn--1jqs90m.xn--fiqs8s',
+      certificateId: 'cert-idn',
+      verdict: 'warning',
+      summary: '小程序可以访问，但需要注意：服务器上不是最新证书',
+      daysLeft: 12,
+      deployedIsIssued: false,
+    }),
+  ],
   versions: [version()],
 };
 
@@ -234,4 +257,70 @@ export const notificationHistory: NotificationPage = {
     }),
   ],
   nextCursor: 'cursor-2',
+};
+
+/** The server from the detail picture, as the list shows it. */
+function listed(detail: EndpointDetail): EndpointSummary {
+  const { checks: _checks, served: _served, addresses: _addresses, history: _history, nextCheckAt: _next, ...summary } = detail;
+  return summary;
+}
+
+/** The check result picture: api.example.cn after a renewal deployed without its intermediate. */
+export const notReadyMonitor: EndpointDetail = notReadyEndpoint(NOW - 20 * 60_000);
+
+/** Monitored servers: one per verdict, the newest (added by hand, never checked) first. */
+export const monitorList: EndpointPage = {
+  items: [
+    endpointSummary(NOW, {
+      id: 'ep-new',
+      host: 'pay.example.cn',
+      displayHost: 'pay.example.cn',
+      port: 8443,
+      url: 'https://pay.example.cn:8443',
+      source: 'manual',
+      certificateId: null,
+      verdict: 'pending',
+      wechatReady: null,
+      summary: null,
+      checkedAt: null,
+      daysLeft: null,
+      deployedIsIssued: null,
+    }),
+    listed(notReadyMonitor),
+    endpointSummary(NOW, {
+      id: 'ep-idn',
+      host: 'xn--1jqs90m.xn--fiqs8s',
+      displayHost: '证书.中国',
+      url: 'https://xn--1jqs90m.xn--fiqs8s',
+      certificateId: 'cert-idn',
+      checkedAt: NOW - 2 * 3_600_000,
+    }),
+    endpointSummary(NOW, {
+      id: 'ep-shop',
+      host: 'shop.example.cn',
+      displayHost: 'shop.example.cn',
+      url: 'https://shop.example.cn',
+      certificateId: 'cert-shop',
+      verdict: 'warning',
+      summary: '小程序可以访问，但需要注意：证书即将到期等 2 项',
+      daysLeft: 20,
+      deployedIsIssued: false,
+      checkedAt: NOW - 3 * 3_600_000,
+    }),
+    endpointSummary(NOW, {
+      id: 'ep-old',
+      host: 'old.example.cn',
+      displayHost: 'old.example.cn',
+      url: 'https://old.example.cn',
+      source: 'manual',
+      certificateId: null,
+      verdict: 'unreachable',
+      wechatReady: false,
+      summary: '无法连接服务器：服务器连接失败',
+      daysLeft: null,
+      deployedIsIssued: null,
+      checkedAt: NOW - 5 * 3_600_000,
+    }),
+  ],
+  nextCursor: null,
 };

@@ -32,6 +32,9 @@ function fontAliases(): string {
 const ICON_SHAPES: Record<string, string> = {
   'chevron-right': '<path d="M9 5.5l6.5 6.5L9 18.5" fill="none" stroke="#fff" stroke-width="2"/>',
   'chevron-left': '<path d="M15 5.5L8.5 12l6.5 6.5" fill="none" stroke="#fff" stroke-width="2"/>',
+  'chevron-down': '<path d="M5.5 9l6.5 6.5L18.5 9" fill="none" stroke="#fff" stroke-width="2"/>',
+  'chevron-up': '<path d="M5.5 15L12 8.5l6.5 6.5" fill="none" stroke="#fff" stroke-width="2"/>',
+  server: '<rect x="4" y="3.5" width="16" height="7" rx="1.5" fill="none" stroke="#fff" stroke-width="2"/><rect x="4" y="13.5" width="16" height="7" rx="1.5" fill="none" stroke="#fff" stroke-width="2"/><circle cx="8" cy="7" r="1.2" fill="#fff"/><circle cx="8" cy="17" r="1.2" fill="#fff"/>',
   check: '<path d="M4.5 12.5l5 5L19.5 7" fill="none" stroke="#fff" stroke-width="2"/>',
   close: '<path d="M6 6l12 12M18 6L6 18" stroke="#fff" stroke-width="2"/>',
   add: '<path d="M12 5v14M5 12h14" stroke="#fff" stroke-width="2"/>',

@@ -16,7 +16,29 @@ export type NotificationFacts =
   | { kind: 'actionNeeded'; certificateId: string; names: string[]; notAfter: number; orderId: string; validation: ValidationMethod }
   | { kind: 'renewalFailed'; certificateId: string; names: string[]; notAfter: number; problem: OrderProblemKind; nextAttemptAt: number | null }
   | { kind: 'revoked'; certificateId: string; names: string[]; notAfter: number; reason: RevocationReason }
+  | EndpointFacts
   | { kind: 'test'; channelLabel: string };
+
+export interface EndpointFacts {
+  kind: 'endpointChanged' | 'endpointProblem';
+  endpointId: string;
+  certificateId: string | null;
+  /** For display (Unicode). */
+  host: string;
+  /** As written in 服务器域名, e.g. `https://api.example.com`. */
+  url: string;
+  /** The change in words (`describeChange`): a title, what happened, what to do. */
+  title: string;
+  text: string;
+  fix: string | null;
+  /** Expiry of the certificate the server serves now. */
+  notAfter: number | null;
+}
+
+export function isEndpointFacts(facts: NotificationFacts): facts is EndpointFacts {
+  return facts.kind === 'endpointChanged' || facts.kind === 'endpointProblem';
+}
+
 
 const REVOCATION_REASON_TEXT: Record<RevocationReason, string> = {
   unspecified: '未指定原因',
@@ -33,6 +55,8 @@ const STATUS: Record<NotificationKind, string> = {
   actionNeeded: '待处理',
   renewalFailed: '续期失败',
   revoked: '已吊销',
+  endpointChanged: '有变化',
+  endpointProblem: '需处理',
   test: '测试',
 };
 
@@ -42,6 +66,8 @@ export const NOTIFICATION_KIND_TEXT: Record<NotificationKind, string> = {
   actionNeeded: '需要处理',
   renewalFailed: '续期失败',
   revoked: '证书吊销',
+  endpointChanged: '服务器变化',
+  endpointProblem: '服务器问题',
   test: '测试消息',
 };
 
@@ -59,6 +85,21 @@ export function renderNotification(facts: NotificationFacts, at: number): Omit<O
       status: STATUS.test,
       note: '无需处理',
       page: 'pages/reminders/index',
+      at,
+    };
+  }
+  if (isEndpointFacts(facts)) {
+    return {
+      kind: facts.kind,
+      title: `${facts.title}：${facts.host}`,
+      lines: [facts.url, facts.text, ...(facts.fix === null ? [] : [`处理：${facts.fix}`])],
+      names: [facts.host],
+      certificateId: facts.certificateId,
+      notAfter: facts.notAfter,
+      daysLeft: facts.notAfter === null ? null : daysLeft(facts.notAfter, at),
+      status: STATUS[facts.kind],
+      note: facts.fix ?? '无需处理',
+      page: `pages/monitor/index?id=${facts.endpointId}`,
       at,
     };
   }

@@ -16,6 +16,10 @@ export type NotificationKind =
   | 'renewalFailed'
   /** The certificate was revoked. */
   | 'revoked'
+  /** A monitored server changed for the better or neutrally: a new certificate seen, recovered. */
+  | 'endpointChanged'
+  /** A monitored server has a problem: chain broken, TLS weakened, unreachable, old certificate still served. */
+  | 'endpointProblem'
   /** "Send a test message" from the reminder settings. */
   | 'test';
 
@@ -49,6 +53,8 @@ export const TEMPLATE_FOR_KIND: Readonly<Record<NotificationKind, TemplateKey>> 
   actionNeeded: 'action',
   renewalFailed: 'result',
   revoked: 'result',
+  endpointChanged: 'result',
+  endpointProblem: 'action',
   test: 'result',
 };
 

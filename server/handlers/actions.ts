@@ -17,7 +17,9 @@ import { CHANNEL_LABELS } from '../domain/channels.messages.zh';
 import type { NotificationDoc } from '../domain/notification';
 import { advanceOrder } from '../usecases/advance-order';
 import type { ActionContext } from './api';
-import { toDetail, toNotificationView, toOrderView, toSettingsView, toSummary } from './views';
+import { addEndpoint, checkEndpoint, listOwnEndpoints, ownEndpoint, removeEndpoint } from '../usecases/endpoints';
+import { parseEndpointTarget, type EndpointDoc } from '../domain/endpoint';
+import { toDetail, toEndpointDetail, toEndpointSummary, toNotificationView, toOrderView, toSettingsView, toSummary } from './views';
 
 type Runners = { [A in ApiAction]: (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']> };
 
@@ -28,8 +30,14 @@ async function ownOrder(context: ActionContext, orderId: string): Promise<OrderD
 }
 
 async function detail(context: ActionContext, certificateId: string) {
-  const { certificate, versions, order } = await getCertificate(context.engine(), context.openId, certificateId);
-  return toDetail(certificate, versions, order, context.clock.now());
+  const deps = context.engine();
+  const { certificate, versions, order } = await getCertificate(deps, context.openId, certificateId);
+  const endpoints = (await listOwnEndpoints(deps, context.openId)).filter((e) => e.certificateId === certificateId || certificate.names.includes(e.host));
+  return toDetail(certificate, versions, order, endpoints, context.clock.now());
+}
+
+async function endpointDetail(context: ActionContext, endpointId: string) {
+  return toEndpointDetail(await ownEndpoint(context.engine(), context.openId, endpointId), context.clock.now());
 }
 
 export const ACTION_RUNNERS: Runners = {
@@ -121,6 +129,38 @@ export const ACTION_RUNNERS: Runners = {
     await consumeQuota(deps, context.openId, 'testChannel');
     const result = await testChannel(deps, context.openId, request.channelId);
     return { channelId: request.channelId, ...result, settings: settingsView(context, await getUser(deps, context.openId)) };
+  },
+
+  listEndpoints: async (request, context) => {
+    const page = await context
+      .engine()
+      .store.collection<EndpointDoc>('endpoints')
+      .listByOwner(context.openId, { limit: request.limit ?? 20, after: request.cursor ?? null });
+    return { items: page.items.map((e) => toEndpointSummary(e, context.clock.now())), nextCursor: page.nextCursor };
+  },
+
+  getEndpoint: async (request, context) => endpointDetail(context, request.endpointId),
+
+  addEndpoint: async (request, context) => {
+    const deps = context.engine();
+    const target = parseEndpointTarget(request.target, { allowReservedNames: deps.delivery.allowLoopback });
+    // Adding checks at once, so it counts against the same quota as "check now".
+    await consumeQuota(deps, context.openId, 'checkEndpoint');
+    const added = await addEndpoint(deps, context.openId, target, { source: 'manual' });
+    return toEndpointDetail((await checkEndpoint(deps, added._id, { force: true })) ?? added, context.clock.now());
+  },
+
+  removeEndpoint: async (request, context) => {
+    await removeEndpoint(context.engine(), context.openId, request.endpointId);
+    return { deleted: true as const };
+  },
+
+  checkEndpoint: async (request, context) => {
+    const deps = context.engine();
+    await ownEndpoint(deps, context.openId, request.endpointId);
+    await consumeQuota(deps, context.openId, 'checkEndpoint');
+    await checkEndpoint(deps, request.endpointId, { force: true });
+    return endpointDetail(context, request.endpointId);
   },
 
   listNotifications: async (request, context) => {

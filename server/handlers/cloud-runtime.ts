@@ -13,6 +13,7 @@ import { jsonLogger, systemClock } from '../adapters/system';
 import { CloudFileStorage, cloudDatabase, cloudOpenApi, wechatCallerOpenId } from '../adapters/wechat/context';
 import { createChannelSender } from '../adapters/notify/channel-sender';
 import { generateWebhookSecret } from '../adapters/notify/webhook';
+import { NodeTlsProbe } from '../adapters/probe/tls-probe';
 import { CloudSubscribeMessageSender } from '../adapters/wechat/subscribe-message';
 import { createCaRegistry, type DeliveryServices, type EngineDeps } from '../usecases/engine';
 import { readDeliveryConfig, type DeliveryConfig } from './delivery-config';
@@ -37,6 +38,7 @@ function cloudDelivery(): DeliveryServices {
 export function cloudEngine(): EngineDeps {
   return {
     delivery: cloudDelivery(),
+    probe: new NodeTlsProbe({ policy: { allowLoopback: false } }),
     store: new CloudBaseStore(cloudDatabase()),
     acme: new AcmeClientGateway(),
     keys: new NodeKeyService(),

@@ -66,6 +66,15 @@ export const ACTION_SCHEMAS: Record<ApiAction, v.GenericSchema> = {
   }),
   removeChannel: v.strictObject({ ...action('removeChannel'), channelId: id }),
   testChannel: v.strictObject({ ...action('testChannel'), channelId: id }),
+  listEndpoints: v.strictObject({
+    ...action('listEndpoints'),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
+    cursor: v.optional(v.nullable(id)),
+  }),
+  getEndpoint: v.strictObject({ ...action('getEndpoint'), endpointId: id }),
+  addEndpoint: v.strictObject({ ...action('addEndpoint'), target: v.pipe(v.string(), v.maxLength(2_048)) }),
+  removeEndpoint: v.strictObject({ ...action('removeEndpoint'), endpointId: id }),
+  checkEndpoint: v.strictObject({ ...action('checkEndpoint'), endpointId: id }),
   listNotifications: v.strictObject({
     ...action('listNotifications'),
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),

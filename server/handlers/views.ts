@@ -1,5 +1,16 @@
 /** Stored documents → what the Mini Program reads (typings/api.ts). */
-import type { CertificateDetail, CertificateSummary, CertificateVersionView, ExpiryLevel, NotificationView, OrderView, UserSettings } from '../../typings/api';
+import type {
+  CertificateDetail,
+  CertificateSummary,
+  CertificateVersionView,
+  EndpointDetail,
+  EndpointSummary,
+  ExpiryLevel,
+  NotificationView,
+  OrderView,
+  UserSettings,
+} from '../../typings/api';
+import { endpointUrl, type EndpointDoc } from '../domain/endpoint';
 import type { NotificationDoc } from '../domain/notification';
 import type { SubscriptionTemplate } from '../usecases/engine';
 import type { UserFields } from '../usecases/settings';
@@ -9,7 +20,7 @@ import type { CertificateDoc, CertificateVersionDoc } from '../domain/certificat
 import { parseName } from '../domain/names';
 import { dnsInstructions, httpInstructions, progressOf, type OrderDoc } from '../domain/order';
 
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../domain/reminders';
 
 export function displayName(ascii: string): string {
   const parsed = parseName(ascii, { allowReservedNames: true });
@@ -67,7 +78,7 @@ export function toVersionView(version: CertificateVersionDoc): CertificateVersio
   };
 }
 
-export function toDetail(certificate: CertificateDoc, versions: CertificateVersionDoc[], order: OrderDoc | null, now: number): CertificateDetail {
+export function toDetail(certificate: CertificateDoc, versions: CertificateVersionDoc[], order: OrderDoc | null, endpoints: EndpointDoc[], now: number): CertificateDetail {
   return {
     ...toSummary(certificate, order, now),
     keyType: certificate.keyType,
@@ -75,6 +86,7 @@ export function toDetail(certificate: CertificateDoc, versions: CertificateVersi
     renewAt: certificate.renewAt,
     renewalFailures: certificate.renewalFailures,
     versions: versions.map(toVersionView),
+    endpoints: endpoints.map((e) => toEndpointSummary(e, now)),
   };
 }
 
@@ -130,5 +142,48 @@ export function toNotificationView(doc: NotificationDoc): NotificationView {
     createdAt: doc.createdAt,
     page: message.page,
     deliveries: doc.deliveries.map((d) => ({ channel: d.channel, label: d.label, status: d.status, detail: d.error?.message ?? null, at: d.at, attempts: d.attempts })),
+  };
+}
+
+export function toEndpointSummary(doc: EndpointDoc, now: number): EndpointSummary {
+  const evaluation = doc.last?.evaluation ?? null;
+  return {
+    id: doc._id,
+    host: doc.host,
+    displayHost: doc.displayHost,
+    port: doc.port,
+    url: endpointUrl(doc),
+    source: doc.source,
+    certificateId: doc.certificateId,
+    verdict: evaluation?.verdict ?? 'pending',
+    wechatReady: evaluation?.wechatReady ?? null,
+    summary: evaluation?.summary ?? null,
+    checkedAt: doc.last?.at ?? null,
+    daysLeft: evaluation?.served ? Math.floor((evaluation.served.notAfter - now) / DAY_MS) : null,
+    deployedIsIssued: evaluation?.deployedIsIssued ?? null,
+  };
+}
+
+export function toEndpointDetail(doc: EndpointDoc, now: number): EndpointDetail {
+  const evaluation = doc.last?.evaluation ?? null;
+  const served = evaluation?.served ?? null;
+  return {
+    ...toEndpointSummary(doc, now),
+    checks: (evaluation?.checks ?? []).map((c) => ({ id: c.id, status: c.status, blocksWechat: c.blocksWechat, title: c.title, explanation: c.explanation, fix: c.fix, detail: c.detail ?? null })),
+    served: served && {
+      fingerprintSha256: served.fingerprintSha256,
+      subject: served.subject,
+      issuer: served.issuer,
+      dnsNames: served.dnsNames,
+      notBefore: served.notBefore,
+      notAfter: served.notAfter,
+      keyType: served.keyType,
+      keyBits: served.keyBits,
+      protocol: served.protocol,
+      chainLength: served.chainLength,
+    },
+    addresses: doc.last?.addresses ?? [],
+    history: doc.history,
+    nextCheckAt: doc.nextActionAt,
   };
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { AcmeClientGateway } from '../adapters/acme/acme-client-gateway';
 import { NodeKeyService } from '../adapters/crypto/key-service';
-import { localSelfCheckOptions, NetworkSelfCheck } from '../adapters/selfcheck';
+import { localSelfCheckOptions, NetworkSelfCheck, resolverAt } from '../adapters/selfcheck';
 import { jsonLogger, systemClock } from '../adapters/system';
 import type { Cipher } from '../ports/cipher';
 import type { Clock } from '../ports/clock';
@@ -14,6 +14,8 @@ import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
 import { createChannelSender } from '../adapters/notify/channel-sender';
 import { generateWebhookSecret } from '../adapters/notify/webhook';
+import { NodeTlsProbe } from '../adapters/probe/tls-probe';
+import type { TlsProbe } from '../ports/tls-probe';
 import { createCaRegistry, type DeliveryServices, type EngineDeps } from '../usecases/engine';
 import type { PebbleStack } from './pebble';
 
@@ -33,6 +35,8 @@ export function createLocalEngine(input: {
   directoryUrl?: string;
   /** How notifications leave; default: the real channel senders (loopback allowed), no WeChat. */
   delivery?: Partial<DeliveryServices>;
+  /** Default: the real probe, loopback allowed, names resolved at challtestsrv, the system's trust store. */
+  probe?: TlsProbe;
 }): EngineDeps {
   const directoryUrl = input.directoryUrl ?? input.stack.directoryUrl;
   return {
@@ -50,6 +54,8 @@ export function createLocalEngine(input: {
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     logger: input.logger ?? jsonLogger('engine', () => undefined),
     leaseOwner: `local-${process.pid}-${randomBytes(4).toString('hex')}`,
+    // Names resolve at challtestsrv (loopback), never through the machine's own resolver.
+    probe: input.probe ?? new NodeTlsProbe({ policy: { allowLoopback: true }, resolve: resolverAt(input.stack.dnsServer) }),
     delivery: {
       channels: createChannelSender({ smtp: null, policy: { allowLoopback: true } }),
       // WeChat's servers cannot be reached from here: subscription messages need a double.

@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { KeyService } from '../ports/keys';
 import type { Logger } from '../ports/logger';
 import type { ChannelSender, SubscribeMessageSender } from '../ports/notify';
+import type { TlsProbe } from '../ports/tls-probe';
 import type { MessageField, TemplateKey } from '../domain/notification';
 import type { ChallengeSelfCheck } from '../ports/self-check';
 import type { Store } from '../ports/store';
@@ -43,6 +44,8 @@ export interface EngineDeps {
   /** Names this process's leases; each call adds its own sequence number (see `leaseToken`). */
   leaseOwner: string;
   delivery: DeliveryServices;
+  /** Checks what servers really serve (monitored endpoints). */
+  probe: TlsProbe;
 }
 
 /** A WeChat subscription-message template the operator configured, and how its keywords are filled. */

@@ -12,7 +12,7 @@ import {
   type NotificationDoc,
   type OutgoingMessage,
 } from '../domain/notification';
-import { DELIVERY_DETAIL, describeDeliveryError, renderNotification, TEST_SENT, WECHAT_CHANNEL_LABEL, type NotificationFacts } from '../domain/notification.messages.zh';
+import { DELIVERY_DETAIL, describeDeliveryError, isEndpointFacts, renderNotification, TEST_SENT, WECHAT_CHANNEL_LABEL, type NotificationFacts } from '../domain/notification.messages.zh';
 import { NotFoundError } from '../domain/errors';
 import { templateData } from '../domain/subscribe-message';
 import { DeliveryError, ERRCODE_NO_CREDIT, SubscribeMessageError } from '../ports/notify';
@@ -36,7 +36,9 @@ export async function notify(
 ): Promise<NotificationDoc | null> {
   const now = deps.clock.now();
   const { facts } = input;
-  const id = notificationId({ eventAt: input.eventAt, kind: facts.kind, certificateId: facts.certificateId, notAfter: facts.notAfter, detail: input.detail });
+  // The subject of the dedupe key: the certificate, or the monitored endpoint.
+  const subject = isEndpointFacts(facts) ? { certificateId: facts.endpointId, notAfter: facts.notAfter ?? 0 } : facts;
+  const id = notificationId({ eventAt: input.eventAt, kind: facts.kind, certificateId: subject.certificateId, notAfter: subject.notAfter, detail: input.detail });
   const user = await getUser(deps, input.ownerId);
   const deliveries = [pending('wechat', 'wechat', WECHAT_CHANNEL_LABEL), ...user.channels.map((c) => pending(c.id, c.type, c.label))];
   try {

@@ -23,6 +23,7 @@ import { DuplicateIdError, type DocPatch } from '../ports/store';
 import type { CertificateInfo } from '../ports/keys';
 import type { EngineDeps } from './engine';
 import { openSession } from './ensure-account';
+import { ensureCertificateEndpoints } from './endpoints';
 import { lineageEvent, renewalFailedPatch, renewalNeedsUser, scheduleIssued } from './lifecycle';
 
 type Step = (deps: EngineDeps, order: OrderDoc) => Promise<OrderDoc | null>;
@@ -300,7 +301,8 @@ async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: stri
       updatedAt: deps.clock.now(),
     });
     if (!updated) continue;
-    if (lineage.currentVersionId !== null) {
+    if (lineage.currentVersionId === null) await ensureCertificateEndpoints(deps, updated);
+    else {
       await lineageEvent(deps, updated, { kind: 'renewed', certificateId: updated._id, names: updated.names, notAfter: leaf.notAfter }, leaf.notBefore);
     }
     return;

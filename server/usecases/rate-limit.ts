@@ -14,6 +14,8 @@ export const RATE_LIMITS = {
   exportCertificate: { limit: 60, windowMs: 3_600_000 },
   /** Test messages go to outside servers (and WeChat test messages use a banked credit). */
   testChannel: { limit: 10, windowMs: 3_600_000 },
+  /** "Check now" connects to outside servers several times per address. */
+  checkEndpoint: { limit: 30, windowMs: 3_600_000 },
 } as const;
 
 export class RateLimitedError extends ConflictError {

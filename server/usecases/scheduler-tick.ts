@@ -7,12 +7,14 @@ import type { StoredDoc } from '../ports/store';
 import { advanceOrder } from './advance-order';
 import { leaseToken, ORDER_LEASE_MS, type EngineDeps } from './engine';
 import { askRenewalInfo, reminderPatch } from './lifecycle';
+import { checkEndpoint } from './endpoints';
 import { deliverNotification } from './notify';
 import { newOrder } from './request-certificate';
 
 /** The three kinds of scheduled work, each found by its collection's "next action ≤ now" index. */
-export type WorkKind = Extract<CollectionName, 'certificates' | 'orders' | 'notifications'>;
-export const WORK_KINDS: readonly WorkKind[] = ['certificates', 'orders', 'notifications'];
+export type WorkKind = Extract<CollectionName, 'certificates' | 'orders' | 'endpoints' | 'notifications'>;
+/** Notifications last, so that what a tick reports is delivered in the same tick. */
+export const WORK_KINDS: readonly WorkKind[] = ['certificates', 'orders', 'endpoints', 'notifications'];
 
 /** Due documents handed to a worker: it takes each one's lease and re-checks it, as the tick does. */
 export interface WorkBatch {
@@ -28,6 +30,7 @@ export interface TickReport {
   certificatesProcessed: number;
   renewalsStarted: number;
   ordersAdvanced: number;
+  endpointsChecked: number;
   notificationsDelivered: number;
   /** Due documents handed to workers. */
   fannedOut: number;
@@ -90,6 +93,8 @@ async function processBatch(deps: EngineDeps, work: WorkBatch, deadline: number)
       const before = await deps.store.collection<OrderDoc>('orders').get(id);
       const after = before ? await advanceOrder(deps, id) : null;
       if (before && after && after.version !== before.version) report.ordersAdvanced++;
+    } else if (work.kind === 'endpoints') {
+      if (await checkEndpoint(deps, id)) report.endpointsChecked++;
     } else {
       const delivered: NotificationDoc | null = await deliverNotification(deps, id);
       if (delivered) report.notificationsDelivered++;
@@ -163,7 +168,7 @@ function currentVersion(deps: EngineDeps, lineage: CertificateDoc): Promise<Cert
 }
 
 function emptyReport(): TickReport {
-  return { certificatesProcessed: 0, renewalsStarted: 0, ordersAdvanced: 0, notificationsDelivered: 0, fannedOut: 0, deferred: 0 };
+  return { certificatesProcessed: 0, renewalsStarted: 0, ordersAdvanced: 0, endpointsChecked: 0, notificationsDelivered: 0, fannedOut: 0, deferred: 0 };
 }
 
 function add(total: TickReport, part: TickReport): void {

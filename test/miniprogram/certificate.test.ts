@@ -8,7 +8,7 @@ import { answer, apiFailure, deferred, mockCallFunction, transportFailure } from
 import type { CallFunctionMock, CallFunctionResult } from './support/cloud';
 import { flushPromises, loadPage, textOf } from './support/page';
 import type { LoadedPage, RenderedNode } from './support/page';
-import { versionView } from './support/fixtures';
+import { endpointSummary, notReadyEndpoint, versionView } from './support/fixtures';
 
 const mockDevice = { copyText: jest.fn<Promise<void>, [string]>(), shareFile: jest.fn<Promise<void>, [string, string]>() };
 jest.mock('../../miniprogram/services/device', () => mockDevice);
@@ -50,6 +50,7 @@ function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {
     validation: 'dns-01',
     renewAt: null,
     renewalFailures: 0,
+    endpoints: [],
     versions: [
       version(),
       version({
@@ -363,5 +364,75 @@ describe('certificate page', () => {
 
     expect(textOf(page)).toContain('删除失败：网络异常，请稍后重试');
     expect(navigateBack).not.toHaveBeenCalled();
+  });
+});
+
+describe('certificate page: 服务器部署情况', () => {
+  function endpointTexts(page: CertificatePage): string[] {
+    return page.querySelectorAll('.endpoint').map((node) => textOf({ dom: node.dom }));
+  }
+
+  test('lists what each server of the certificate serves: URL, verdict badge, days left, deployed or not', async () => {
+    const { checks: _checks, served: _served, addresses: _addresses, history: _history, nextCheckAt: _next, ...apiSummary } = notReadyEndpoint(NOW, { certificateId: 'cert-1' });
+    const page = await openLoaded(
+      detail({
+        endpoints: [
+          endpointSummary(NOW),
+          apiSummary,
+          endpointSummary(NOW, { id: 'ep-old', host: 'old.example.com', displayHost: 'old.example.com', url: 'https://old.example.com', verdict: 'warning', daysLeft: 12, deployedIsIssued: false }),
+        ],
+      }),
+    );
+    expect(textOf(page)).toContain('服务器部署情况');
+    const rows = endpointTexts(page);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain('https://www.example.cn');
+    expect(rows[0]).toContain('可用于小程序');
+    expect(rows[0]).toContain('证书剩余 60 天');
+    expect(rows[0]).toContain('已部署最新证书');
+    expect(rows[1]).toContain('https://api.example.cn');
+    expect(rows[1]).toContain('不可用于小程序');
+    expect(rows[2]).toContain('有风险');
+    expect(rows[2]).toContain('未部署最新证书');
+    expect(page.querySelectorAll('.endpoint__verdict').map((tag) => tag.data.theme)).toEqual(['success', 'danger', 'warning']);
+    expect(page.querySelector('.endpoints-empty')).toBeUndefined();
+    expect(page.querySelector('.wildcard-hint')).toBeUndefined();
+  });
+
+  test('a tap opens that server’s check result', async () => {
+    const page = await openLoaded(detail({ endpoints: [endpointSummary(NOW, { id: 'ep-api' })] }));
+    const navigateTo = jest.spyOn(wx, 'navigateTo');
+    page.querySelectorAll('.endpoint')[0]!.dispatchEvent('tap');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/monitor/index?id=ep-api' }));
+  });
+
+  test('a server not checked yet shows when it will be', async () => {
+    const page = await openLoaded(
+      detail({ endpoints: [endpointSummary(NOW, { verdict: 'pending', wechatReady: null, summary: null, checkedAt: null, daysLeft: null, deployedIsIssued: null })] }),
+    );
+    const rows = endpointTexts(page);
+    expect(rows[0]).toContain('检查中');
+    expect(rows[0]).toContain('等待首次检查');
+  });
+
+  test('none yet: a short line, which differs before the first issuance', async () => {
+    const issued = await openLoaded(detail());
+    expect(textOf({ dom: issued.querySelector('.endpoints-empty')?.dom })).toBe('还没有检查使用这张证书的服务器。');
+
+    const pending = await openLoaded(detail({ status: 'pending', versions: [], notAfter: null, daysLeft: null, expiryLevel: 'none' }));
+    expect(textOf({ dom: pending.querySelector('.endpoints-empty')?.dom })).toContain('证书签发后，会自动检查');
+  });
+
+  test('a wildcard certificate explains that specific hosts can be added in 服务器监控', async () => {
+    const page = await openLoaded(detail({ names: ['*.example.com', 'example.com'], displayNames: ['*.example.com', 'example.com'] }));
+    const hint = textOf({ dom: page.querySelector('.wildcard-hint')?.dom });
+    expect(hint).toContain('*.example.com');
+    expect(hint).toContain('服务器监控');
+    expect(hint).toContain('api.example.com');
+
+    const navigateTo = jest.spyOn(wx, 'navigateTo');
+    await tapButton(page, '#open-monitors');
+    expect(navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/monitors/index' }));
   });
 });

@@ -62,6 +62,7 @@ function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {
     validation: 'dns-01',
     renewAt: null,
     renewalFailures: 0,
+    endpoints: [],
     versions: [version()],
     ...overrides,
   };

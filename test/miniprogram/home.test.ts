@@ -296,11 +296,15 @@ describe('home page (certificate list)', () => {
     expect(setData).toHaveBeenCalledTimes(1);
   });
 
-  test('提醒设置 and 通知记录 open their pages, with or without certificates', async () => {
+  test('服务器监控, 提醒设置 and 通知记录 open their pages, with or without certificates', async () => {
     callFunction.mockResolvedValueOnce(pageOf([summary()]));
     const page = openHome();
     await page.instance.onLoad({});
     const navigateTo = jest.spyOn(wx, 'navigateTo');
+
+    page.querySelector('#open-monitors')?.querySelector('.t-cell')?.dispatchEvent('tap');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/monitors/index' }));
 
     page.querySelector('#open-reminders')?.querySelector('.t-cell')?.dispatchEvent('tap');
     await flushPromises();
@@ -314,5 +318,6 @@ describe('home page (certificate list)', () => {
     await empty.instance.onLoad({});
     expect(empty.querySelector('#open-reminders')).toBeDefined();
     expect(textOf(empty)).toContain('提醒设置');
+    expect(textOf(empty)).toContain('服务器监控');
   });
 });

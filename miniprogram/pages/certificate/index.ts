@@ -18,6 +18,8 @@ import {
   remainingPercent,
   shortFingerprint,
 } from '../../utils/certificate-view';
+import { ENDPOINT_TEXT, endpointRow } from '../../utils/endpoint-view';
+import type { EndpointRow } from '../../utils/endpoint-view';
 import { fillTemplate } from '../../utils/format';
 import { STATUS_THEMES, type TagTheme } from '../../utils/certificate-view';
 
@@ -85,6 +87,13 @@ const strings = {
   deleting: '正在删除…',
   deleteFailed: '删除失败：',
   copyFailed: '复制失败，请长按文字手动复制',
+  endpointsTitle: '服务器部署情况',
+  endpointsHint: '服务器实际返回的证书，以及能否用于小程序',
+  endpointsNone: '还没有检查使用这张证书的服务器。',
+  endpointsNotIssued: '证书签发后，会自动检查证书中每个域名的服务器是否部署了它。',
+  endpointsWildcard: '通配符域名 {names} 无法直接检查：请在“服务器监控”中添加实际使用这张证书的域名，例如 {example}。',
+  openMonitors: '去服务器监控添加',
+  endpoint: ENDPOINT_TEXT,
   statusLabels: {
     pending: '申请中',
     active: '有效',
@@ -157,6 +166,12 @@ interface CertificateView {
   orderId: string;
   canExport: boolean;
   canRevoke: boolean;
+  /** What the servers of the certificate's names serve. */
+  endpoints: EndpointRow[];
+  /** Why the list is empty, or '' when it is not. */
+  endpointsEmpty: string;
+  /** How to monitor the hosts a wildcard covers, or '' without wildcard names. */
+  wildcardHint: string;
 }
 
 type Phase = 'loading' | 'error' | 'ready';
@@ -184,6 +199,8 @@ type CertificateMethods = {
   onViewOrder(): void;
   onExport(): void;
   onCopy(event: WechatMiniprogram.BaseEvent<Record<string, never>, { field?: string }>): void;
+  onOpenEndpoint(event: WechatMiniprogram.BaseEvent<Record<string, never>, { url?: string }>): void;
+  onOpenMonitors(): void;
   onRevoke(): void;
   onReasonChange(event: WechatMiniprogram.CustomEvent<{ value: RevocationReason }>): void;
   onRevokeNext(): void;
@@ -244,6 +261,14 @@ function autoRenewText(detail: CertificateDetail): string {
   return detail.renewAt === null ? strings.autoRenewOn : fillTemplate(strings.autoRenewAt, { date: formatDate(detail.renewAt) });
 }
 
+/** `*.example.com` → `api.example.com`: what to type in 服务器监控 for a host the wildcard covers. */
+function wildcardHint(names: readonly string[]): string {
+  const wildcards = names.filter((name) => name.startsWith('*.'));
+  const first = wildcards[0];
+  if (first === undefined) return '';
+  return fillTemplate(strings.endpointsWildcard, { names: wildcards.join('、'), example: `api.${first.slice(2)}` });
+}
+
 function certificateView(detail: CertificateDetail, now: number): CertificateView {
   const names = detail.displayNames.length > 0 ? detail.displayNames : detail.names;
   const versions = [...detail.versions].sort((a, b) => b.issuedAt - a.issuedAt);
@@ -270,6 +295,9 @@ function certificateView(detail: CertificateDetail, now: number): CertificateVie
     orderId: detail.currentOrderId ?? '',
     canExport: current !== undefined && current.revokedAt === null,
     canRevoke: detail.status === 'active' && current !== undefined && current.revokedAt === null,
+    endpoints: detail.endpoints.map(endpointRow),
+    endpointsEmpty: detail.endpoints.length > 0 ? '' : current === undefined ? strings.endpointsNotIssued : strings.endpointsNone,
+    wildcardHint: wildcardHint(names),
   };
 }
 
@@ -337,6 +365,15 @@ Component<CertificateData, None, CertificateMethods, NoBehaviors, CertificateIns
       copyText(text).catch(() => {
         this.setData({ actionError: strings.copyFailed });
       });
+    },
+
+    onOpenEndpoint(event) {
+      const { url } = event.currentTarget.dataset;
+      if (url) wx.navigateTo({ url, fail: () => undefined });
+    },
+
+    onOpenMonitors() {
+      wx.navigateTo({ url: '/pages/monitors/index', fail: () => undefined });
     },
 
     onRevoke() {

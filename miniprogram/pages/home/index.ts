@@ -44,6 +44,8 @@ const strings = {
   remindersDescription: '提醒时间、微信订阅提醒和通知渠道',
   historyTitle: '通知记录',
   historyDescription: '发过的提醒和每个渠道的送达情况',
+  monitorsTitle: '服务器监控',
+  monitorsDescription: '检查服务器上的证书能否用于小程序',
 } as const;
 
 
@@ -86,6 +88,7 @@ type HomeMethods = {
   onLoadMore(): void;
   onOpenReminders(): void;
   onOpenHistory(): void;
+  onOpenMonitors(): void;
   loadFirstPage(): Promise<void>;
   loadNextPage(): Promise<void>;
 };
@@ -203,6 +206,10 @@ Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
 
     onOpenHistory() {
       wx.navigateTo({ url: '/pages/notifications/index', fail: () => undefined });
+    },
+
+    onOpenMonitors() {
+      wx.navigateTo({ url: '/pages/monitors/index', fail: () => undefined });
     },
 
     async loadFirstPage() {

@@ -25,6 +25,8 @@ const strings = {
     actionNeeded: '需要处理',
     renewalFailed: '续期失败',
     revoked: '证书吊销',
+    endpointChanged: '服务器变化',
+    endpointProblem: '服务器问题',
     test: '测试消息',
   } satisfies Record<NotificationKind, string>,
   statuses: {
@@ -42,6 +44,8 @@ const KIND_THEMES: Readonly<Record<NotificationKind, TagTheme>> = {
   actionNeeded: 'primary',
   renewalFailed: 'danger',
   revoked: 'danger',
+  endpointChanged: 'primary',
+  endpointProblem: 'danger',
   test: 'default',
 };
 

@@ -38,17 +38,24 @@ export class NetworkSelfCheck implements ChallengeSelfCheck {
  * server and resolves names for http-01, whose files are served on 127.0.0.1:`httpPort`.
  * Loopback is allowed; nothing else changes.
  */
+/**
+ * Names → IPv4 and IPv6 addresses as `dnsServer` (host:port) answers, instead of the system's
+ * resolver: the local runtime and the tests ask challtestsrv on loopback and nothing else.
+ */
+export function resolverAt(dnsServer: string): (host: string) => Promise<string[]> {
+  const resolver = new dns.Resolver({ timeout: 2_000, tries: 2 });
+  resolver.setServers([dnsServer]);
+  const none = (): string[] => [];
+  return async (host) => [...(await resolver.resolve4(host).catch(none)), ...(await resolver.resolve6(host).catch(none))];
+}
+
 export function localSelfCheckOptions(dnsServer: string, httpPort: number): SelfCheckOptions {
   return {
     dns: { authoritativeServers: [dnsServer] },
     http: {
       allowLoopback: true,
       httpPort,
-      resolve: async (host) => {
-        const resolver = new dns.Resolver({ timeout: 2_000, tries: 2 });
-        resolver.setServers([dnsServer]);
-        return resolver.resolve4(host);
-      },
+      resolve: resolverAt(dnsServer),
     },
   };
 }
