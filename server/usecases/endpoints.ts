@@ -218,3 +218,16 @@ async function tellChanges(deps: EngineDeps, endpoint: EndpointDoc, previous: En
     });
   }
 }
+
+/**
+ * After a renewal: the certificate's servers are checked at the next tick, so that the day of
+ * grace for deploying the new certificate starts now.
+ */
+export async function recheckCertificateEndpoints(deps: Pick<EngineDeps, 'store' | 'clock'>, lineage: CertificateDoc): Promise<void> {
+  const now = deps.clock.now();
+  const endpoints = deps.store.collection<EndpointDoc>('endpoints');
+  for (const endpoint of await listOwnEndpoints(deps, lineage.ownerId)) {
+    // Lost to a concurrent check: that check runs now anyway.
+    if (endpoint.certificateId === lineage._id) await endpoints.update(endpoint, { nextActionAt: now });
+  }
+}

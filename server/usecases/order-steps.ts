@@ -23,7 +23,7 @@ import { DuplicateIdError, type DocPatch } from '../ports/store';
 import type { CertificateInfo } from '../ports/keys';
 import type { EngineDeps } from './engine';
 import { openSession } from './ensure-account';
-import { ensureCertificateEndpoints } from './endpoints';
+import { ensureCertificateEndpoints, recheckCertificateEndpoints } from './endpoints';
 import { lineageEvent, renewalFailedPatch, renewalNeedsUser, scheduleIssued } from './lifecycle';
 
 type Step = (deps: EngineDeps, order: OrderDoc) => Promise<OrderDoc | null>;
@@ -303,6 +303,7 @@ async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: stri
     if (!updated) continue;
     if (lineage.currentVersionId === null) await ensureCertificateEndpoints(deps, updated);
     else {
+      await recheckCertificateEndpoints(deps, updated);
       await lineageEvent(deps, updated, { kind: 'renewed', certificateId: updated._id, names: updated.names, notAfter: leaf.notAfter }, leaf.notBefore);
     }
     return;
