@@ -82,6 +82,7 @@ function lineage(i: number): NewDoc<CertificateDoc> {
     notBefore,
     notAfter,
     autoRenew: false,
+    automation: { kind: 'manual' },
     renewalFailures: 0,
     remindedDays,
     ...times,

@@ -11,6 +11,8 @@ import type { CertificateStatus, RevocationReason } from '../server/domain/certi
 import type { DnsInstruction, HttpInstruction, OrderState, ProgressStep, ValidationMethod } from '../server/domain/order';
 import type { ChannelType, DeliveryChannel, DeliveryStatus, NotificationKind, TemplateKey } from '../server/domain/notification';
 import type { KeyType } from '../server/ports/keys';
+import type { AutomationKind } from '../server/domain/automation';
+import type { DnsProviderId } from '../server/domain/dns-providers';
 import type { TlsVersion } from '../server/ports/tls-probe';
 import type { CheckId, CheckStatus, Verdict } from '../server/domain/tls-evaluation';
 
@@ -33,6 +35,8 @@ export type {
   CheckStatus,
   TlsVersion,
   Verdict,
+  AutomationKind,
+  DnsProviderId,
 };
 
 /** Every action the `api` function answers: its request payload and its success data. */
@@ -70,6 +74,17 @@ export interface ApiActions {
   removeEndpoint: { request: { endpointId: string }; response: { deleted: true } };
   /** Checks the server now ("check now"); rate-limited. */
   checkEndpoint: { request: { endpointId: string }; response: EndpointDetail };
+  /** The DNS providers and delegation methods this deployment offers, with what each needs. */
+  listDnsProviders: { request: NoPayload; response: AutomationOptions };
+  listCredentials: { request: NoPayload; response: { items: CredentialView[] } };
+  /** Checks the fields, tests them against the provider, then stores them (secrets sealed, never returned). */
+  addCredential: { request: { provider: DnsProviderId; label?: string; fields: Record<string, string> }; response: CredentialView };
+  testCredential: { request: { credentialId: string }; response: CredentialView };
+  removeCredential: { request: { credentialId: string }; response: { deleted: true } };
+  /** How a certificate's challenges are published from now on. */
+  setAutomation: { request: { certificateId: string; automation: AutomationInput }; response: AutomationView };
+  /** Checks that the CNAME or redirect works; the certificate becomes automatic when it does. */
+  verifyAutomation: { request: { certificateId: string }; response: AutomationView };
 }
 
 export type ApiAction = keyof ApiActions;
@@ -102,6 +117,9 @@ export interface CertificateSummary {
   daysLeft: number | null;
   expiryLevel: ExpiryLevel;
   autoRenew: boolean;
+  /** How its challenges are published, and whether renewals need a person. */
+  automationKind: AutomationKind;
+  automatic: boolean;
   /** The order under way or last run for this certificate. */
   currentOrderId: string | null;
   orderState: OrderState | null;
@@ -142,6 +160,7 @@ export interface CertificateDetail extends CertificateSummary {
   renewAt: number | null;
   /** Renewals that failed in a row; 0 when the last one worked. */
   renewalFailures: number;
+  automation: AutomationView;
   /** Newest first. */
   versions: CertificateVersionView[];
   /** What the servers of this certificate's names really serve. */
@@ -162,6 +181,8 @@ export interface CreateRequestInput {
   eab?: { kid: string; hmacKey: string };
   profile?: string;
   autoRenew?: boolean;
+  /** Publish the dns-01 records with a stored DNS provider credential: issuance needs no one. */
+  automation?: { kind: 'dnsProvider'; credentialId: string };
 }
 
 export interface SelfCheckItemView {
@@ -406,4 +427,49 @@ export interface EndpointDetail extends EndpointSummary {
 export interface EndpointPage {
   items: EndpointSummary[];
   nextCursor: string | null;
+}
+
+export type AutomationInput = { kind: 'manual' } | { kind: 'dnsProvider'; credentialId: string } | { kind: 'cnameDelegation' } | { kind: 'httpRedirect' };
+
+export interface AutomationView {
+  kind: AutomationKind;
+  /** Orders publish and validate by themselves (a CNAME or redirect only once verified). */
+  automatic: boolean;
+  /** Chinese name of the method, e.g. "CNAME 委托自动验证". */
+  label: string;
+  credential: { id: string; label: string; providerName: string } | null;
+  /** The records the user adds once (CNAME delegation). */
+  cnameRecords: { name: string; type: 'CNAME'; value: string }[];
+  /** Redirect snippets for the user's web server (http-01 redirect). */
+  httpSnippets: { server: string; title: string; code: string; note: string }[];
+  verifiedAt: number | null;
+  /** Chinese: why the last check or setting failed; null when it did not. */
+  problem: string | null;
+}
+
+export interface AutomationOptions {
+  providers: {
+    id: DnsProviderId;
+    displayName: string;
+    fields: { key: string; label: string; secret: boolean; placeholder: string }[];
+    keyPageUrl: string;
+    leastPrivilege: string;
+  }[];
+  /** CNAME delegation is offered (the operator configured a delegation zone). */
+  delegationZone: string | null;
+  /** http-01 redirect is offered (the acmehttp function is reachable at this base URL). */
+  acmeHttpBaseUrl: string | null;
+}
+
+export interface CredentialView {
+  id: string;
+  provider: DnsProviderId;
+  providerName: string;
+  label: string;
+  /** Non-secret fields partly masked; secret fields only as dots. */
+  masked: Record<string, string>;
+  createdAt: number;
+  lastTest: { ok: boolean; at: number; message: string | null; zones: number | null };
+  /** Certificates that publish with this credential. */
+  usedBy: number;
 }

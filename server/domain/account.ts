@@ -46,6 +46,8 @@ export const secretContext = {
   orderKey: (orderId: string) => `orders/${orderId}/privateKey`,
   /** A notification channel's destination (WeCom robot URL with its key, e-mail address, webhook URL). */
   channelTarget: (ownerId: string, channelId: string) => `users/${ownerId}/channels/${channelId}/target`,
+  /** A DNS provider credential's fields (JSON). */
+  credential: (ownerId: string, credentialId: string) => `credentials/${ownerId}/${credentialId}/fields`,
   /** A webhook channel's signing secret. */
   channelSecret: (ownerId: string, channelId: string) => `users/${ownerId}/channels/${channelId}/secret`,
 } as const;

@@ -14,6 +14,10 @@ const EXPLANATIONS: Record<OrderProblemKind, Explanation> = {
   certificateMismatch: { explanation: '签发的证书与申请的域名或密钥不一致，已拒收。', fix: '请重新申请；如果反复出现，请反馈给我们。' },
   orderExpired: { explanation: '验证没有在证书颁发机构规定的期限内完成，订单已过期。', fix: '重新申请，并在添加记录后尽快点击验证。' },
   internal: { explanation: '证书管家处理时出了点问题。', fix: '系统会自动重试，无需操作。' },
+  automationFailed: {
+    explanation: '自动添加验证记录失败：DNS 服务商拒绝了请求（密钥无效、权限不足，或账号下找不到这个域名的解析区域）。',
+    fix: '在“DNS 服务商密钥”中测试这组密钥，确认它能管理该域名的解析；或把这张证书改为手动验证。',
+  },
   accountDoesNotExist: { explanation: '证书颁发机构找不到你的 ACME 账户。', fix: '重新提交申请，系统会自动创建新账户。' },
   alreadyReplaced: { explanation: '这张证书已经被另一次续期替换过了。', fix: '无需操作；查看证书列表中的最新版本。' },
   alreadyRevoked: { explanation: '这张证书此前已经吊销。', fix: '无需再次吊销；如需继续使用，请重新申请。' },

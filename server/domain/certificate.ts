@@ -5,6 +5,7 @@
 import type { CertificateInfo, KeyType } from '../ports/keys';
 import type { StoredDoc } from '../ports/store';
 import type { CaId } from './ca-catalog';
+import type { Automation } from './automation';
 import type { ValidationMethod } from './order';
 
 export type CertificateStatus =
@@ -33,6 +34,8 @@ export interface CertificateDoc extends StoredDoc {
   notBefore: number | null;
   notAfter: number | null;
   autoRenew: boolean;
+  /** How challenges are published: by the user, or by CertKeeper once set up. */
+  automation: Automation;
   /** Renewal orders that failed in a row; reset when a renewal is issued. */
   renewalFailures: number;
   /** When to start the next renewal; null while one is under way or none is wanted. */

@@ -12,7 +12,7 @@ import { formatWechatDate, formatWechatTime } from './subscribe-message';
 export type NotificationFacts =
   /** `days`: the threshold reached (0 = the expiry day). */
   | { kind: 'expiry'; certificateId: string; names: string[]; notAfter: number; days: number; renewing: boolean }
-  | { kind: 'renewed'; certificateId: string; names: string[]; notAfter: number }
+  | { kind: 'renewed' | 'issued'; certificateId: string; names: string[]; notAfter: number }
   | { kind: 'actionNeeded'; certificateId: string; names: string[]; notAfter: number; orderId: string; validation: ValidationMethod }
   | { kind: 'renewalFailed'; certificateId: string; names: string[]; notAfter: number; problem: OrderProblemKind; nextAttemptAt: number | null }
   | { kind: 'revoked'; certificateId: string; names: string[]; notAfter: number; reason: RevocationReason }
@@ -51,6 +51,7 @@ const REVOCATION_REASON_TEXT: Record<RevocationReason, string> = {
 /** Short statuses: WeChat `phrase` keywords allow at most five Chinese characters. */
 const STATUS: Record<NotificationKind, string> = {
   expiry: '即将到期',
+  issued: '签发成功',
   renewed: '续期成功',
   actionNeeded: '待处理',
   renewalFailed: '续期失败',
@@ -62,6 +63,7 @@ const STATUS: Record<NotificationKind, string> = {
 
 export const NOTIFICATION_KIND_TEXT: Record<NotificationKind, string> = {
   expiry: '到期提醒',
+  issued: '证书签发',
   renewed: '续期成功',
   actionNeeded: '需要处理',
   renewalFailed: '续期失败',
@@ -123,6 +125,8 @@ export function renderNotification(facts: NotificationFacts, at: number): Omit<O
       const note = facts.renewing ? '自动续期未按时完成，请查看原因' : '请及时续期并部署新证书';
       return { ...base, daysLeft: Math.max(0, left), title, lines: [`到期时间：${formatWechatTime(facts.notAfter)}`, note], note, status: facts.notAfter <= at ? '已过期' : STATUS.expiry };
     }
+    case 'issued':
+      return { ...base, title: `证书已自动签发：${domain}`, lines: [`到期时间：${expires}`, '导出证书（完整证书链）后部署到服务器'], note: '请部署证书' };
     case 'renewed':
       return { ...base, title: `证书已自动续期：${domain}`, lines: [`新的到期时间：${expires}`, '请把新证书部署到服务器（导出后替换旧文件）'], note: '请部署新证书' };
     case 'actionNeeded': {

@@ -8,6 +8,8 @@ import type { StoredDoc } from '../ports/store';
 export type NotificationKind =
   /** A reminder threshold before (or on) expiry was reached and the certificate is not renewing itself in time. */
   | 'expiry'
+  /** A certificate was issued with nobody watching (automatic validation). */
+  | 'issued'
   /** A renewal was issued: the new expiry date. */
   | 'renewed'
   /** A renewal order waits for the user (DNS record or file by hand). */
@@ -49,6 +51,7 @@ export const TEMPLATE_KEYS: readonly TemplateKey[] = ['expiry', 'result', 'actio
 /** Which template carries each kind of notification. */
 export const TEMPLATE_FOR_KIND: Readonly<Record<NotificationKind, TemplateKey>> = {
   expiry: 'expiry',
+  issued: 'result',
   renewed: 'result',
   actionNeeded: 'action',
   renewalFailed: 'result',

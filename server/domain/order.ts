@@ -13,6 +13,7 @@
 import type { AcmeErrorKind } from '../ports/acme';
 import type { KeyType } from '../ports/keys';
 import type { StoredDoc } from '../ports/store';
+import type { Automation, PublishedRecord } from './automation';
 import type { CaId } from './ca-catalog';
 
 export type OrderState =
@@ -52,7 +53,9 @@ export type OrderProblemKind =
   /** The CA's order lifetime ran out first. */
   | 'orderExpired'
   /** A fault of ours, retried. */
-  | 'internal';
+  | 'internal'
+  /** Automatic validation could not publish the challenge (DNS provider refused, delegation missing). */
+  | 'automationFailed';
 
 /** What went wrong, kept for the user (explained in Chinese at the edge) and for logs. */
 export interface OrderProblem {
@@ -110,6 +113,10 @@ export interface OrderDoc extends StoredDoc {
   certificateUrl: string | null;
   caExpiresAt: number | null;
   challenges: ChallengeTask[];
+  /** The certificate's automation when the order was made; `manual` waits for the user. */
+  automation: Automation;
+  /** What this order published itself (automation), removed when it ends. */
+  published: PublishedRecord[];
   selfCheck: SelfCheckRecord | null;
   lastError: OrderProblem | null;
   issuedVersionId: string | null;
@@ -164,11 +171,16 @@ export type OrderStep =
   | 'prepareKey'
   | 'finalize'
   | 'pollFinalization'
-  | 'download';
+  | 'download'
+  /** Automation: publish the challenges (DNS provider, delegation zone, acmehttp tokens). */
+  | 'publish'
+  /** Automation: remove what the order published, after it ended. */
+  | 'cleanup';
 
 /** What `advanceOrder` should do now, if anything. */
 export function nextStep(order: OrderDoc, now: number): OrderStep {
-  if (isTerminal(order.state)) return 'none';
+  // An order that ended still removes what it published (automation) before it rests.
+  if (isTerminal(order.state)) return order.published.length > 0 && order.nextActionAt !== null && order.nextActionAt <= now ? 'cleanup' : 'none';
   const expirable = order.state === 'awaitingUser' || order.state === 'validating' || order.state === 'ready';
   if (expirable && order.caExpiresAt !== null && now >= order.caExpiresAt) return 'expire';
   if (order.nextActionAt === null || order.nextActionAt > now) return 'none';
@@ -176,7 +188,8 @@ export function nextStep(order: OrderDoc, now: number): OrderStep {
     case 'created':
       return 'placeOrder';
     case 'awaitingUser':
-      return 'checkAndSubmit';
+      // An automated order publishes its challenges first; then it checks and submits like any other.
+      return order.automation.kind !== 'manual' && order.published.length === 0 && order.challenges.some((t) => t.status === 'pending') ? 'publish' : 'checkAndSubmit';
     case 'validating':
       return 'poll';
     case 'ready':

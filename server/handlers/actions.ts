@@ -19,7 +19,12 @@ import { advanceOrder } from '../usecases/advance-order';
 import type { ActionContext } from './api';
 import { addEndpoint, checkEndpoint, listOwnEndpoints, ownEndpoint, removeEndpoint } from '../usecases/endpoints';
 import { parseEndpointTarget, type EndpointDoc } from '../domain/endpoint';
-import { toDetail, toEndpointDetail, toEndpointSummary, toNotificationView, toOrderView, toSettingsView, toSummary } from './views';
+import type { CertificateDoc } from '../domain/certificate';
+import { DNS_PROVIDER_IDS, DNS_PROVIDERS } from '../domain/dns-providers';
+import type { Page } from '../ports/store';
+import { setAutomation, verifyAutomation } from '../usecases/automation';
+import { addCredential, listCredentials, ownCredential, removeCredential, testCredential, type CredentialDoc } from '../usecases/credentials';
+import { toAutomationView, toCredentialView, toDetail, toEndpointDetail, toEndpointSummary, toNotificationView, toOrderView, toSettingsView, toSummary } from './views';
 
 type Runners = { [A in ApiAction]: (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']> };
 
@@ -33,7 +38,26 @@ async function detail(context: ActionContext, certificateId: string) {
   const deps = context.engine();
   const { certificate, versions, order } = await getCertificate(deps, context.openId, certificateId);
   const endpoints = (await listOwnEndpoints(deps, context.openId)).filter((e) => e.certificateId === certificateId || certificate.names.includes(e.host));
-  return toDetail(certificate, versions, order, endpoints, context.clock.now());
+  return toDetail(certificate, versions, order, endpoints, await automationView(context, certificate, null), context.clock.now());
+}
+
+async function automationView(context: ActionContext, certificate: CertificateDoc, problem: string | null) {
+  const deps = context.engine();
+  const credential = certificate.automation.kind === 'dnsProvider' ? await deps.store.collection<CredentialDoc>('credentials').get(certificate.automation.credentialId) : null;
+  return toAutomationView(certificate, credential, deps.dns.acmeHttpBaseUrl, problem);
+}
+
+/** How many of the owner's certificates publish with each credential. */
+async function credentialUse(context: ActionContext): Promise<Map<string, number>> {
+  const use = new Map<string, number>();
+  const certificates = context.engine().store.collection<CertificateDoc>('certificates');
+  let after: string | null = null;
+  do {
+    const page: Page<CertificateDoc> = await certificates.listByOwner(context.openId, { limit: 100, after });
+    for (const c of page.items) if (c.automation.kind === 'dnsProvider') use.set(c.automation.credentialId, (use.get(c.automation.credentialId) ?? 0) + 1);
+    after = page.nextCursor;
+  } while (after);
+  return use;
 }
 
 async function endpointDetail(context: ActionContext, endpointId: string) {
@@ -58,11 +82,13 @@ export const ACTION_RUNNERS: Runners = {
   createRequest: async (request, context) => {
     const deps = context.engine();
     await consumeQuota(deps, context.openId, 'createRequest');
-    const { keyType, ...rest } = request;
+    const { keyType, automation: wanted, ...rest } = request;
+    const credential = wanted ? await ownCredential(deps, context.openId, wanted.credentialId) : null;
     const { certificate, order } = await requestCertificate(deps, {
       ...rest,
       ownerId: context.openId,
       ...(keyType && isKeyType(keyType) ? { keyType } : {}),
+      ...(credential ? { automation: { kind: 'dnsProvider' as const, credentialId: credential._id, provider: credential.provider } } : {}),
     });
     // Place the order at once, so the answer already holds what the user must publish.
     const placed = (await advanceOrder(deps, order._id)) ?? order;
@@ -161,6 +187,57 @@ export const ACTION_RUNNERS: Runners = {
     await consumeQuota(deps, context.openId, 'checkEndpoint');
     await checkEndpoint(deps, request.endpointId, { force: true });
     return endpointDetail(context, request.endpointId);
+  },
+
+  listDnsProviders: async (_request, context) => {
+    const { dns } = context.engine();
+    return {
+      providers: DNS_PROVIDER_IDS.map((id) => {
+        const { displayName, fields, keyPageUrl, leastPrivilege } = DNS_PROVIDERS[id];
+        return { id, displayName, keyPageUrl, leastPrivilege, fields: fields.map(({ key, label, secret, placeholder }) => ({ key, label, secret, placeholder })) };
+      }),
+      delegationZone: dns.delegation?.zone ?? null,
+      acmeHttpBaseUrl: dns.acmeHttpBaseUrl,
+    };
+  },
+
+  listCredentials: async (_request, context) => {
+    const use = await credentialUse(context);
+    return { items: (await listCredentials(context.engine(), context.openId)).map((c) => toCredentialView(c, use.get(c._id) ?? 0)) };
+  },
+
+  addCredential: async (request, context) => {
+    const deps = context.engine();
+    // Adding tests the key against the vendor: counted like test messages.
+    await consumeQuota(deps, context.openId, 'testChannel');
+    return toCredentialView(await addCredential(deps, context.openId, { provider: request.provider, label: request.label, fields: request.fields }), 0);
+  },
+
+  testCredential: async (request, context) => {
+    const deps = context.engine();
+    await ownCredential(deps, context.openId, request.credentialId);
+    await consumeQuota(deps, context.openId, 'testChannel');
+    const tested = await testCredential(deps, context.openId, request.credentialId);
+    return toCredentialView(tested, (await credentialUse(context)).get(tested._id) ?? 0);
+  },
+
+  removeCredential: async (request, context) => {
+    const deps = context.engine();
+    const users = (await credentialUse(context)).get(request.credentialId) ?? 0;
+    await removeCredential(deps, context.openId, request.credentialId, users);
+    return { deleted: true as const };
+  },
+
+  setAutomation: async (request, context) => {
+    const { certificate, problem } = await setAutomation(context.engine(), context.openId, request.certificateId, request.automation);
+    return automationView(context, certificate, problem);
+  },
+
+  verifyAutomation: async (request, context) => {
+    const deps = context.engine();
+    await consumeQuota(deps, context.openId, 'checkEndpoint');
+    const { certificate, problem } = await verifyAutomation(deps, context.openId, request.certificateId);
+    return automationView(context, certificate, problem);
   },
 
   listNotifications: async (request, context) => {

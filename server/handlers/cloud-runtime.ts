@@ -15,12 +15,15 @@ import { createChannelSender } from '../adapters/notify/channel-sender';
 import { generateWebhookSecret } from '../adapters/notify/webhook';
 import { NodeTlsProbe } from '../adapters/probe/tls-probe';
 import { CloudSubscribeMessageSender } from '../adapters/wechat/subscribe-message';
-import { createCaRegistry, type DeliveryServices, type EngineDeps } from '../usecases/engine';
+import { DNS_PROVIDER_FACTORIES } from '../adapters/dns/registry';
+import { createCaRegistry, type DeliveryServices, type DnsServices, type EngineDeps } from '../usecases/engine';
+import { readAutomationConfig } from './automation-config';
 import { readDeliveryConfig, type DeliveryConfig } from './delivery-config';
 import type { ApiDependencies } from './api';
 
 /** Read once per instance: a wrong setting fails the cold start, naming the setting. */
 let deliveryConfig: DeliveryConfig | null = null;
+let dnsServices: DnsServices | null = null;
 
 function cloudDelivery(): DeliveryServices {
   deliveryConfig ??= readDeliveryConfig(process.env);
@@ -39,6 +42,7 @@ export function cloudEngine(): EngineDeps {
   return {
     delivery: cloudDelivery(),
     probe: new NodeTlsProbe({ policy: { allowLoopback: false } }),
+    dns: (dnsServices ??= readAutomationConfig(process.env, DNS_PROVIDER_FACTORIES)),
     store: new CloudBaseStore(cloudDatabase()),
     acme: new AcmeClientGateway(),
     keys: new NodeKeyService(),

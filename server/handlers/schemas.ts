@@ -5,6 +5,7 @@ import { CA_CATALOG } from '../domain/ca-catalog';
 import { REVOCATION_REASONS } from '../domain/certificate';
 import { KEY_TYPES } from '../domain/keys';
 import { CHANNEL_TYPES, type ChannelType } from '../domain/notification';
+import { DNS_PROVIDER_IDS, type DnsProviderId } from '../domain/dns-providers';
 
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/));
 const action = <A extends ApiAction>(name: A) => ({ action: v.literal(name) });
@@ -29,6 +30,7 @@ export const ACTION_SCHEMAS: Record<ApiAction, v.GenericSchema> = {
     eab: v.optional(v.strictObject({ kid: v.pipe(v.string(), v.maxLength(512)), hmacKey: v.pipe(v.string(), v.maxLength(1_024)) })),
     profile: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,64}$/i))),
     autoRenew: v.optional(v.boolean()),
+    automation: v.optional(v.strictObject({ kind: v.literal('dnsProvider'), credentialId: id })),
   }),
   getOrder: v.strictObject({ ...action('getOrder'), orderId: id }),
   verifyOrder: v.strictObject({ ...action('verifyOrder'), orderId: id }),
@@ -75,6 +77,30 @@ export const ACTION_SCHEMAS: Record<ApiAction, v.GenericSchema> = {
   addEndpoint: v.strictObject({ ...action('addEndpoint'), target: v.pipe(v.string(), v.maxLength(2_048)) }),
   removeEndpoint: v.strictObject({ ...action('removeEndpoint'), endpointId: id }),
   checkEndpoint: v.strictObject({ ...action('checkEndpoint'), endpointId: id }),
+  listDnsProviders: v.strictObject({ ...action('listDnsProviders') }),
+  listCredentials: v.strictObject({ ...action('listCredentials') }),
+  addCredential: v.strictObject({
+    ...action('addCredential'),
+    provider: v.picklist(DNS_PROVIDER_IDS as [DnsProviderId, ...DnsProviderId[]]),
+    label: v.optional(v.pipe(v.string(), v.maxLength(20))),
+    fields: v.pipe(
+      v.record(v.pipe(v.string(), v.regex(/^[A-Za-z]{1,32}$/)), v.pipe(v.string(), v.maxLength(256))),
+      v.check((fields) => Object.keys(fields).length <= 8),
+    ),
+  }),
+  testCredential: v.strictObject({ ...action('testCredential'), credentialId: id }),
+  removeCredential: v.strictObject({ ...action('removeCredential'), credentialId: id }),
+  setAutomation: v.strictObject({
+    ...action('setAutomation'),
+    certificateId: id,
+    automation: v.variant('kind', [
+      v.strictObject({ kind: v.literal('manual') }),
+      v.strictObject({ kind: v.literal('dnsProvider'), credentialId: id }),
+      v.strictObject({ kind: v.literal('cnameDelegation') }),
+      v.strictObject({ kind: v.literal('httpRedirect') }),
+    ]),
+  }),
+  verifyAutomation: v.strictObject({ ...action('verifyAutomation'), certificateId: id }),
   listNotifications: v.strictObject({
     ...action('listNotifications'),
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),

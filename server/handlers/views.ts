@@ -9,7 +9,15 @@ import type {
   NotificationView,
   OrderView,
   UserSettings,
+  AutomationView,
+  CredentialView,
 } from '../../typings/api';
+import { isAutomatic } from '../domain/automation';
+import { AUTOMATION_MESSAGES } from '../domain/automation.messages.zh';
+import { DNS_PROVIDERS } from '../domain/dns-providers';
+import { redirectSnippets } from '../domain/http-delegation';
+import type { CredentialDoc } from '../usecases/credentials';
+import { httpDelegationKey } from '../usecases/http-tokens';
 import { endpointUrl, type EndpointDoc } from '../domain/endpoint';
 import type { NotificationDoc } from '../domain/notification';
 import type { SubscriptionTemplate } from '../usecases/engine';
@@ -48,6 +56,8 @@ export function toSummary(certificate: CertificateDoc, order: OrderDoc | null, n
     daysLeft,
     expiryLevel: expiryLevel(daysLeft),
     autoRenew: certificate.autoRenew,
+    automationKind: certificate.automation.kind,
+    automatic: isAutomatic(certificate.automation),
     currentOrderId: certificate.currentOrderId,
     orderState: order?.state ?? null,
   };
@@ -78,13 +88,21 @@ export function toVersionView(version: CertificateVersionDoc): CertificateVersio
   };
 }
 
-export function toDetail(certificate: CertificateDoc, versions: CertificateVersionDoc[], order: OrderDoc | null, endpoints: EndpointDoc[], now: number): CertificateDetail {
+export function toDetail(
+  certificate: CertificateDoc,
+  versions: CertificateVersionDoc[],
+  order: OrderDoc | null,
+  endpoints: EndpointDoc[],
+  automation: AutomationView,
+  now: number,
+): CertificateDetail {
   return {
     ...toSummary(certificate, order, now),
     keyType: certificate.keyType,
     validation: certificate.validation,
     renewAt: certificate.renewAt,
     renewalFailures: certificate.renewalFailures,
+    automation,
     versions: versions.map(toVersionView),
     endpoints: endpoints.map((e) => toEndpointSummary(e, now)),
   };
@@ -185,5 +203,37 @@ export function toEndpointDetail(doc: EndpointDoc, now: number): EndpointDetail 
     addresses: doc.last?.addresses ?? [],
     history: doc.history,
     nextCheckAt: doc.nextActionAt,
+  };
+}
+
+export function toAutomationView(
+  certificate: CertificateDoc,
+  credential: Pick<CredentialDoc, '_id' | 'label' | 'provider'> | null,
+  acmeHttpBaseUrl: string | null,
+  problem: string | null,
+): AutomationView {
+  const { automation } = certificate;
+  return {
+    kind: automation.kind,
+    automatic: isAutomatic(automation),
+    label: AUTOMATION_MESSAGES.automaticKinds[automation.kind],
+    credential: credential && { id: credential._id, label: credential.label, providerName: DNS_PROVIDERS[credential.provider].displayName },
+    cnameRecords: automation.kind === 'cnameDelegation' ? Object.entries(automation.targets).map(([base, target]) => ({ name: `_acme-challenge.${base}`, type: 'CNAME' as const, value: target })) : [],
+    httpSnippets: automation.kind === 'httpRedirect' && acmeHttpBaseUrl ? redirectSnippets(acmeHttpBaseUrl, httpDelegationKey(certificate.ownerId)) : [],
+    verifiedAt: automation.kind === 'cnameDelegation' || automation.kind === 'httpRedirect' ? automation.verifiedAt : null,
+    problem,
+  };
+}
+
+export function toCredentialView(doc: CredentialDoc, usedBy: number): CredentialView {
+  return {
+    id: doc._id,
+    provider: doc.provider,
+    providerName: DNS_PROVIDERS[doc.provider].displayName,
+    label: doc.label,
+    masked: doc.masked,
+    createdAt: doc.createdAt,
+    lastTest: doc.lastTest,
+    usedBy,
   };
 }

@@ -16,7 +16,8 @@ import { createChannelSender } from '../adapters/notify/channel-sender';
 import { generateWebhookSecret } from '../adapters/notify/webhook';
 import { NodeTlsProbe } from '../adapters/probe/tls-probe';
 import type { TlsProbe } from '../ports/tls-probe';
-import { createCaRegistry, type DeliveryServices, type EngineDeps } from '../usecases/engine';
+import { DNS_PROVIDER_FACTORIES } from '../adapters/dns/registry';
+import { createCaRegistry, type DeliveryServices, type DnsServices, type EngineDeps } from '../usecases/engine';
 import type { PebbleStack } from './pebble';
 
 /** What the engine needs to know of the local CA stack (a PebbleStack has it all). */
@@ -37,6 +38,8 @@ export function createLocalEngine(input: {
   delivery?: Partial<DeliveryServices>;
   /** Default: the real probe, loopback allowed, names resolved at challtestsrv, the system's trust store. */
   probe?: TlsProbe;
+  /** Default: the real DNS provider adapters, no delegation zone, no acmehttp. */
+  dns?: Partial<DnsServices>;
 }): EngineDeps {
   const directoryUrl = input.directoryUrl ?? input.stack.directoryUrl;
   return {
@@ -56,6 +59,7 @@ export function createLocalEngine(input: {
     leaseOwner: `local-${process.pid}-${randomBytes(4).toString('hex')}`,
     // Names resolve at challtestsrv (loopback), never through the machine's own resolver.
     probe: input.probe ?? new NodeTlsProbe({ policy: { allowLoopback: true }, resolve: resolverAt(input.stack.dnsServer) }),
+    dns: { providers: DNS_PROVIDER_FACTORIES, delegation: null, acmeHttpBaseUrl: null, ...input.dns },
     delivery: {
       channels: createChannelSender({ smtp: null, policy: { allowLoopback: true } }),
       // WeChat's servers cannot be reached from here: subscription messages need a double.

@@ -6,6 +6,8 @@
  *   GET  /files/<token>       a file an export put in local storage (expires)
  *   POST /dev/txt             {name, value}: publish a TXT value in the local DNS (dev only)
  *   POST /dev/http-01         {token, content}: serve an http-01 file to the local CA (dev only)
+ *   GET  /acmehttp/…          the `acmehttp` function (delegated http-01 answers); every method
+ *                             reaches the handler, as through CloudBase's HTTP access (405 but GET/HEAD)
  *
  * WeChat injects the caller's OPENID in production; here the `x-certkeeper-openid` header stands
  * in for it, which is why this server only ever binds 127.0.0.1.
@@ -14,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiResponse } from '../../typings/api';
+import { handleAcmeHttp, type AcmeHttpDependencies } from '../handlers/acmehttp';
 import { handleApi, type ApiDependencies } from '../handlers/api';
 import type { FileStorage } from '../ports/files';
 
@@ -31,6 +34,8 @@ export interface LocalApiServer {
   origin: string;
   /** The `api` function's URL. */
   url: string;
+  /** The `acmehttp` function's URL (`<origin>/acmehttp`), what users' redirects point at locally. */
+  acmeHttpUrl: string;
   /** POSTs `event` to the `api` function as `openId`, the way a client would. */
   call(event: unknown, openId: string): Promise<ApiResponse>;
   /** POSTs to a dev endpoint. */
@@ -65,6 +70,8 @@ export async function startLocalApiServer(options: {
   deps: Omit<ApiDependencies, 'openId' | 'files'>;
   files?: LocalFileStorage;
   dev?: DevHooks;
+  /** Serve the `acmehttp` function under `/acmehttp/`; absent: not served. */
+  acmeHttp?: AcmeHttpDependencies;
 }): Promise<LocalApiServer> {
   const server = createServer((req, res) => {
     route(req, res, options).catch((error: unknown) => {
@@ -81,6 +88,7 @@ export async function startLocalApiServer(options: {
   return {
     origin,
     url: `${origin}/fn/api`,
+    acmeHttpUrl: `${origin}/acmehttp`,
     call: async (event, openId) => (await postJson(`${origin}/fn/api`, event, { [IDENTITY_HEADER]: openId })) as ApiResponse,
     dev: (path, body) => postJson(`${origin}${path}`, body, {}),
     close: () =>
@@ -98,6 +106,16 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Paramet
     if (!file) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '文件不存在或链接已过期' } });
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${file.fileName}"` });
     res.end(file.content);
+    return;
+  }
+  if (path.startsWith('/acmehttp/') && options.acmeHttp) {
+    // The event CloudBase's HTTP access builds: no body is read, none is needed.
+    const answer = await handleAcmeHttp(
+      { path, httpMethod: req.method ?? 'GET', headers: req.headers, queryStringParameters: {}, body: '', isBase64Encoded: false },
+      options.acmeHttp,
+    );
+    res.writeHead(answer.statusCode, answer.headers);
+    res.end(answer.body);
     return;
   }
   if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'INVALID_REQUEST', message: '请使用 POST' } });

@@ -1,11 +1,13 @@
 /**
  * CertKeeper on one machine: the local CA stack, SQLite and the dev master key under a data
- * directory, the issuance engine, the handlers over HTTP on loopback, and a loopback http-01
- * responder (where Pebble's validator connects) fed through the dev endpoint.
+ * directory, the issuance engine, the handlers over HTTP on loopback (the `acmehttp` function
+ * included), and a loopback http-01 responder (where Pebble's validator connects) fed through the
+ * dev endpoint.
  */
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { EnvelopeCipher, MASTER_KEY_VARIABLE, parseMasterKeys } from '../adapters/crypto/envelope-cipher';
+import { localSelfCheckOptions, NetworkSelfCheck } from '../adapters/selfcheck';
 import { SqliteStore } from '../adapters/store/sqlite-store';
 import { jsonLogger, systemClock } from '../adapters/system';
 import type { Logger } from '../ports/logger';
@@ -61,7 +63,11 @@ export async function startLocalRuntime(options: {
       deps: { clock: systemClock, logger, engine: () => engine },
       files: new LocalFileStorage(),
       dev: { setTxt: (name, value) => stack.setTxt(name, value), serveHttp01: (token, content) => http01.set(token, content) },
+      acmeHttp: { store: () => store, clock: systemClock, logger },
     });
+    // The local acmehttp listens on the API's port, not 80/443: let the self-check follow a
+    // redirect there (Pebble's validator follows redirects to any port; public CAs do not).
+    engine.selfCheck = localSelfCheckWithPort(stack, new URL(api.origin).port);
     const running = responder;
     let ticking: Promise<unknown> = Promise.resolve();
     const timer = options.tickIntervalMs
@@ -92,6 +98,11 @@ export async function startLocalRuntime(options: {
     await store.close();
     throw error;
   }
+}
+
+function localSelfCheckWithPort(stack: PebbleStack, port: string): NetworkSelfCheck {
+  const options = localSelfCheckOptions(stack.dnsServer, stack.httpChallengePort);
+  return new NetworkSelfCheck({ ...options, http: { ...options.http, allowedPorts: [80, 443, Number(port)] } });
 }
 
 /** Serves `/.well-known/acme-challenge/<token>` on 127.0.0.1:`port` for the local CA's validator. */

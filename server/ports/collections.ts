@@ -27,6 +27,13 @@ export const COLLECTIONS = [
   'rateLimits',
   /** Who did what to a secret, e.g. every private key export. */
   'auditEvents',
+  /**
+   * Answers for pending http-01 challenges delegated to the `acmehttp` function (the user's server
+   * redirects `/.well-known/acme-challenge/` there), and short-lived probe tokens that verify the
+   * redirect. One document per token; `nextActionAt` is its expiry, so expired ones are found by
+   * `findDue` and swept (`server/usecases/http-tokens.ts`).
+   */
+  'challengeTokens',
 ] as const;
 
 export type CollectionName = (typeof COLLECTIONS)[number];

@@ -9,6 +9,8 @@ import type { KeyService } from '../ports/keys';
 import type { Logger } from '../ports/logger';
 import type { ChannelSender, SubscribeMessageSender } from '../ports/notify';
 import type { TlsProbe } from '../ports/tls-probe';
+import type { DnsProvider, DnsProviderFactory } from '../ports/dns-provider';
+import type { DnsProviderId } from '../domain/dns-providers';
 import type { MessageField, TemplateKey } from '../domain/notification';
 import type { ChallengeSelfCheck } from '../ports/self-check';
 import type { Store } from '../ports/store';
@@ -46,6 +48,17 @@ export interface EngineDeps {
   delivery: DeliveryServices;
   /** Checks what servers really serve (monitored endpoints). */
   probe: TlsProbe;
+  dns: DnsServices;
+}
+
+/** What hands-free validation needs. */
+export interface DnsServices {
+  /** A client for each DNS provider, made from a stored credential's fields. */
+  providers: Readonly<Record<DnsProviderId, DnsProviderFactory>>;
+  /** The operator's delegation zone and the provider that writes in it; null when not offered. */
+  delegation: { zone: string; provider: DnsProvider } | null;
+  /** Public base URL of the `acmehttp` function users redirect to; null when not offered. */
+  acmeHttpBaseUrl: string | null;
 }
 
 /** A WeChat subscription-message template the operator configured, and how its keywords are filled. */

@@ -128,8 +128,8 @@ export async function renewalNeedsUser(deps: EngineDeps, order: OrderDoc): Promi
   });
 }
 
-/** Notifications of events that only need the lineage: renewed, revoked. */
-export async function lineageEvent(deps: EngineDeps, lineage: CertificateDoc, facts: Extract<NotificationFacts, { kind: 'renewed' | 'revoked' }>, eventAt: number): Promise<void> {
+/** Notifications of events that only need the lineage: issued (automatically), renewed, revoked. */
+export async function lineageEvent(deps: EngineDeps, lineage: CertificateDoc, facts: Extract<NotificationFacts, { kind: 'issued' | 'renewed' | 'revoked' }>, eventAt: number): Promise<void> {
   await notify(deps, { ownerId: lineage.ownerId, facts, eventAt, detail: facts.kind });
 }
 

@@ -6,6 +6,7 @@
 import { secretContext } from '../domain/account';
 import { NOTHING_SCHEDULED, versionIdForOrder, type CertificateDoc, type CertificateVersionDoc } from '../domain/certificate';
 import {
+  isTerminal,
   pollDelayMs,
   selfCheckDelayMs,
   transition,
@@ -25,11 +26,14 @@ import type { EngineDeps } from './engine';
 import { openSession } from './ensure-account';
 import { ensureCertificateEndpoints, recheckCertificateEndpoints } from './endpoints';
 import { lineageEvent, renewalFailedPatch, renewalNeedsUser, scheduleIssued } from './lifecycle';
+import { publishChallenges, PUBLISH_SETTLE_MS, removePublished } from './order-automation';
 
 type Step = (deps: EngineDeps, order: OrderDoc) => Promise<OrderDoc | null>;
 
 export async function save(deps: EngineDeps, order: OrderDoc, patch: DocPatch<OrderDoc>): Promise<OrderDoc | null> {
-  return deps.store.collection<OrderDoc>('orders').update(order, { ...patch, updatedAt: deps.clock.now() });
+  // An order that ends with records it published is due once more, to remove them (`cleanup`).
+  const ending = patch.state !== undefined && isTerminal(patch.state) && order.published.length > 0;
+  return deps.store.collection<OrderDoc>('orders').update(order, { ...patch, ...(ending ? { nextActionAt: deps.clock.now() } : {}), updatedAt: deps.clock.now() });
 }
 
 /** An order problem from a CA problem document (or an engine finding), stamped with the time. */
@@ -119,9 +123,23 @@ const placeOrder: Step = async (deps, order) => {
   // With every authorization reused, the CA may hand out an order that is ready at once.
   if (acmeOrder.status === 'ready') return save(deps, order, { ...transition(order, 'ready', now), ...fields, nextActionAt: now });
   deps.logger.info('order.placed', { orderId: order._id, names: order.names.length, pending: tasks.filter((t) => t.status === 'pending').length });
-  const waiting = await save(deps, order, { ...transition(order, 'awaitingUser', now), ...fields, nextActionAt: now + selfCheckDelayMs(0) });
-  if (waiting) await renewalNeedsUser(deps, waiting);
+  const manual = order.automation.kind === 'manual';
+  // Automated orders publish at once; manual ones give the user time before the first self-check.
+  const waiting = await save(deps, order, { ...transition(order, 'awaitingUser', now), ...fields, nextActionAt: manual ? now + selfCheckDelayMs(0) : now });
+  if (waiting && manual) await renewalNeedsUser(deps, waiting);
   return waiting;
+};
+
+const publish: Step = async (deps, order) => {
+  const outcome = await publishChallenges(deps, order);
+  if ('refused' in outcome) return failOrder(deps, order, orderProblem(deps, { kind: 'automationFailed', detail: outcome.refused }));
+  deps.logger.info('order.published', { orderId: order._id, records: outcome.published.length, via: order.automation.kind });
+  return save(deps, order, { published: outcome.published, attempts: 0, nextActionAt: deps.clock.now() + PUBLISH_SETTLE_MS });
+};
+
+const cleanup: Step = async (deps, order) => {
+  await removePublished(deps, order);
+  return save(deps, order, { published: [], nextActionAt: null });
 };
 
 async function selfCheck(deps: EngineDeps, order: OrderDoc, pending: ChallengeTask[]): Promise<SelfCheckRecord> {
@@ -301,8 +319,13 @@ async function promoteVersion(deps: EngineDeps, order: OrderDoc, versionId: stri
       updatedAt: deps.clock.now(),
     });
     if (!updated) continue;
-    if (lineage.currentVersionId === null) await ensureCertificateEndpoints(deps, updated);
-    else {
+    if (lineage.currentVersionId === null) {
+      await ensureCertificateEndpoints(deps, updated);
+      // Issued with nobody watching: say so (a user who validated by hand sees it in the app).
+      if (order.automation.kind !== 'manual') {
+        await lineageEvent(deps, updated, { kind: 'issued', certificateId: updated._id, names: updated.names, notAfter: leaf.notAfter }, leaf.notBefore);
+      }
+    } else {
       await recheckCertificateEndpoints(deps, updated);
       await lineageEvent(deps, updated, { kind: 'renewed', certificateId: updated._id, names: updated.names, notAfter: leaf.notAfter }, leaf.notBefore);
     }
@@ -341,4 +364,6 @@ export const STEPS: Readonly<Record<Exclude<OrderStep, 'none'>, Step>> = {
   finalize,
   pollFinalization,
   download,
+  publish,
+  cleanup,
 };

@@ -1,5 +1,6 @@
 import { CA_CATALOG, checkCaInput, isCaId, type CaId } from '../domain/ca-catalog';
 import { CA_INPUT_MESSAGES, CA_UNAVAILABLE_MESSAGE } from '../domain/ca.messages.zh';
+import { isAutomatic, MANUAL, type Automation } from '../domain/automation';
 import { NOTHING_SCHEDULED, type CertificateDoc } from '../domain/certificate';
 import { InputRejectedError, type Violation } from '../domain/errors';
 import { checkCsr, describeCsrViolation } from '../domain/keys';
@@ -25,11 +26,14 @@ export interface CertificateRequest {
   /** ACME profile to ask for when the CA offers it (e.g. `shortlived`, `tlsserver`). */
   profile?: string;
   autoRenew?: boolean;
+  /** Hands-free validation from the start (a DNS provider credential the caller has checked is theirs). */
+  automation?: Automation;
 }
 
 const VALIDATION_MESSAGES = {
   wildcardNeedsDns: '通配符域名只能用 DNS 验证：请改选“DNS 验证”',
   keyAndCsr: '请在“系统生成密钥”和“上传 CSR”中二选一',
+  providerNeedsDns: '用 DNS 服务商密钥自动验证时，验证方式必须是“DNS 验证”',
   csrUnreadable: 'CSR 无法解析：请粘贴以 -----BEGIN CERTIFICATE REQUEST----- 开头的完整内容',
 } as const;
 
@@ -60,6 +64,9 @@ export async function requestCertificate(deps: EngineDeps, request: CertificateR
     violations.push({ field: 'validation', rule: 'wildcardNeedsDns', message: VALIDATION_MESSAGES.wildcardNeedsDns });
   }
 
+  if (request.automation?.kind === 'dnsProvider' && request.validation !== 'dns-01') {
+    violations.push({ field: 'validation', rule: 'providerNeedsDns', message: VALIDATION_MESSAGES.providerNeedsDns });
+  }
   if (request.keyType && request.csrPem) violations.push({ field: 'csr', rule: 'keyAndCsr', message: VALIDATION_MESSAGES.keyAndCsr });
   if (request.csrPem && parsed.ok) {
     try {
@@ -92,6 +99,7 @@ export async function requestCertificate(deps: EngineDeps, request: CertificateR
     notBefore: null,
     notAfter: null,
     autoRenew: request.autoRenew ?? true,
+    automation: request.automation ?? MANUAL,
     renewalFailures: 0,
     remindedDays: null,
     ...NOTHING_SCHEDULED,
@@ -135,6 +143,9 @@ export function newOrder(input: { orderId: string; certificate: CertificateDoc; 
     certificateUrl: null,
     caExpiresAt: null,
     challenges: [],
+    // Only automation that is set up and verified publishes; anything else waits for the user.
+    automation: isAutomatic(certificate.automation) ? certificate.automation : MANUAL,
+    published: [],
     selfCheck: null,
     lastError: null,
     issuedVersionId: null,

@@ -8,6 +8,7 @@ import { advanceOrder } from './advance-order';
 import { leaseToken, ORDER_LEASE_MS, type EngineDeps } from './engine';
 import { askRenewalInfo, reminderPatch } from './lifecycle';
 import { checkEndpoint } from './endpoints';
+import { sweepExpiredTokens } from './http-tokens';
 import { deliverNotification } from './notify';
 import { newOrder } from './request-certificate';
 
@@ -69,7 +70,9 @@ export async function runSchedulerTick(deps: EngineDeps, options: { batch?: numb
     add(report, await processBatch(deps, { kind, ids: mine }, deadline));
   }
   await Promise.all(delegated);
-  if (Object.values(report).some((n) => n > 0)) deps.logger.info('scheduler.tick', { ...report });
+  // Answers of http-01 challenges and probes that outlived their order.
+  const tokensSwept = await sweepExpiredTokens(deps);
+  if (tokensSwept > 0 || Object.values(report).some((n) => n > 0)) deps.logger.info('scheduler.tick', { ...report, tokensSwept });
   return report;
 }
 

@@ -23,8 +23,8 @@ function order(over: Partial<OrderDoc>): OrderDoc {
     _id: 'o1', version: 1, ownerId: 'u', certificateId: 'c', caId: 'pebble', accountId: 'a', names: ['a.example.test'],
     validation: 'dns-01', keyType: 'ec-p256', csrPem: null, privateKeySealed: null, profile: null, replaces: null,
     state: 'created', stateChangedAt: NOW, attempts: 0, nextActionAt: NOW, acmeOrderUrl: null, finalizeUrl: null,
-    certificateUrl: null, caExpiresAt: null, challenges: [], selfCheck: null, lastError: null, issuedVersionId: null,
-    createdAt: NOW, updatedAt: NOW, ...over,
+    certificateUrl: null, caExpiresAt: null, challenges: [], automation: { kind: 'manual' }, published: [], selfCheck: null, lastError: null,
+    issuedVersionId: null, createdAt: NOW, updatedAt: NOW, ...over,
   };
 }
 
