@@ -13,7 +13,8 @@ import { jsonLogger, systemClock } from '../adapters/system';
 import type { Logger } from '../ports/logger';
 import { createChannelSender } from '../adapters/notify/channel-sender';
 import { readDeliveryConfig } from '../handlers/delivery-config';
-import type { DeliveryServices, EngineDeps } from '../usecases/engine';
+import type { DeliveryServices, DnsServices, EngineDeps } from '../usecases/engine';
+import { challtestsrvProvider } from './challtestsrv-dns';
 import { runSchedulerTick } from '../usecases/scheduler-tick';
 import { loadOrCreateDevMasterKey } from './dev-key';
 import { createLocalEngine } from './engine';
@@ -31,6 +32,9 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/** The local runtime's delegation zone, served by challtestsrv. */
+export const LOCAL_DELEGATION_ZONE = 'delegation.certkeeper.test';
+
 export async function startLocalRuntime(options: {
   dataDir: string;
   port: number;
@@ -39,6 +43,8 @@ export async function startLocalRuntime(options: {
   tickIntervalMs?: number;
   /** How notifications leave; default: SMTP from the environment (see delivery-config.ts), no WeChat. */
   delivery?: Partial<DeliveryServices>;
+  /** DNS provider adapters; default the real ones. The delegation zone and acmehttp are always local. */
+  dnsProviders?: DnsServices['providers'];
 }): Promise<LocalRuntime> {
   // A master key from the environment wins; otherwise a per-machine dev key file (mode 0600).
   const keyValue = process.env[MASTER_KEY_VARIABLE] || (await loadOrCreateDevMasterKey(join(options.dataDir, 'master.key')));
@@ -53,6 +59,8 @@ export async function startLocalRuntime(options: {
     cipher,
     logger,
     delivery: { channels: createChannelSender({ smtp, policy: { allowLoopback: true } }), ...options.delivery },
+    // CNAME delegation into a zone of the local DNS (challtestsrv), which Pebble resolves through.
+    dns: { delegation: { zone: LOCAL_DELEGATION_ZONE, provider: challtestsrvProvider(stack, LOCAL_DELEGATION_ZONE) }, ...(options.dnsProviders ? { providers: options.dnsProviders } : {}) },
   });
   const http01 = new Map<string, string>();
   let responder: Server | null = null;
@@ -68,6 +76,7 @@ export async function startLocalRuntime(options: {
     // The local acmehttp listens on the API's port, not 80/443: let the self-check follow a
     // redirect there (Pebble's validator follows redirects to any port; public CAs do not).
     engine.selfCheck = localSelfCheckWithPort(stack, new URL(api.origin).port);
+    engine.dns.acmeHttpBaseUrl = api.acmeHttpUrl;
     const running = responder;
     let ticking: Promise<unknown> = Promise.resolve();
     const timer = options.tickIntervalMs
