@@ -17,14 +17,19 @@ import {
   NOW,
   addedWebhook,
   awaitingOrder,
+  cnameCertificate,
+  cnameNotYet,
+  credentialInput,
   fullchainExport,
   homeList,
   issuedCertificate,
   monitorList,
   notReadyMonitor,
   notificationHistory,
+  offeredAutomation,
   reminderSettings,
   requestNames,
+  savedCredentials,
   webhookInput,
 } from './states';
 
@@ -55,6 +60,7 @@ type Lifecycle = {
   onNameChange(event: { detail: { value: string }; currentTarget: { dataset: { index: number } } }): void;
   onTargetInput(event: { detail: { value: string } }): void;
   onLabelInput(event: { detail: { value: string } }): void;
+  onFieldInput(event: { detail: { value: string }; currentTarget: { dataset: { key?: string } } }): void;
 };
 type Page = LoadedPage<Record<string, unknown>, Lifecycle>;
 
@@ -141,11 +147,11 @@ describe('README pictures', () => {
     });
   });
 
-  test('home: three certificates (safe, warning, pending)', async () => {
+  test('home: four certificates (safe by hand, safe and automatic, warning, pending)', async () => {
     serve(callFunction, { listCertificates: homeList });
     const { page, css } = open('pages/home/index');
     await page.instance.onLoad({});
-    expect(page.querySelectorAll('.cert')).toHaveLength(3);
+    expect(page.querySelectorAll('.cert')).toHaveLength(4);
     expectPicture(picture('home', 'pages/home/index', page, css));
   });
 
@@ -226,5 +232,31 @@ describe('README pictures', () => {
     await page.instance.onLoad({ id: notReadyMonitor.id });
     expect(page.querySelectorAll('.problem')).toHaveLength(2);
     expectPicture(picture('monitor', 'pages/monitor/index', page, css));
+  });
+
+  test('credentials: two saved keys, the add form with an Alibaba Cloud key typed', async () => {
+    serve(callFunction, { listDnsProviders: offeredAutomation, listCredentials: { items: savedCredentials } });
+    const { page, css } = open('pages/credentials/index');
+    await page.instance.onLoad({ add: '1' });
+    const radio = page.querySelector(`.provider--${credentialInput.provider}`)?.querySelector('.t-radio');
+    if (!radio) throw new Error('the provider radio is not rendered');
+    radio.dispatchEvent('tap');
+    await flushPromises();
+    for (const [key, value] of Object.entries(credentialInput.fields)) page.instance.onFieldInput({ detail: { value }, currentTarget: { dataset: { key } } });
+    page.instance.onLabelInput({ detail: { value: credentialInput.label } });
+    await flushPromises();
+    expect(page.querySelectorAll('.credential')).toHaveLength(2);
+    expect(page.querySelector('.advice')).toBeDefined();
+    expectPicture(picture('credentials', 'pages/credentials/index', page, css));
+  });
+
+  test('automation: a wildcard certificate set up for CNAME delegation, 检测 before the record exists', async () => {
+    serve(callFunction, { getCertificate: cnameCertificate, verifyAutomation: cnameNotYet });
+    const { page, css } = open('pages/certificate/index');
+    await page.instance.onLoad({ id: cnameCertificate.id });
+    await tap(page.querySelector('#auto-verify'), '检测');
+    expect(page.querySelector('.auto-problem')).toBeDefined();
+    expect(page.querySelectorAll('.cname__record')).toHaveLength(1);
+    expectPicture(picture('automation', 'pages/certificate/index', page, css));
   });
 });

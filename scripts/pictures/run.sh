@@ -8,7 +8,8 @@ cd "$(dirname "$0")/../.."
 
 missing=()
 command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -q 'Noto Sans CJK SC' || missing+=(fonts-noto-cjk)
+# grep reads everything (no -q): with pipefail, an early exit would SIGPIPE fc-list and count as missing.
+fc-list 2>/dev/null | grep 'Noto Sans CJK SC' >/dev/null || missing+=(fonts-noto-cjk)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "pictures: installing ${missing[*]} with apt" >&2
   sudo_cmd=()

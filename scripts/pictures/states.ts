@@ -1,10 +1,13 @@
 /** The data each picture shows: what the `api` function would answer (shapes from typings/api.ts). */
 import type {
   AddChannelResult,
+  AutomationOptions,
+  AutomationView,
   CertificateDetail,
   CertificatePage,
   CertificateSummary,
   CertificateVersionView,
+  CredentialView,
   EndpointDetail,
   EndpointPage,
   EndpointSummary,
@@ -13,7 +16,17 @@ import type {
   OrderView,
   UserSettings,
 } from '../../typings/api';
-import { endpointSummary, notReadyEndpoint, notificationView, userSettings, versionView, wecomChannel } from '../../test/miniprogram/support/fixtures';
+import {
+  automationOptions,
+  credentialView,
+  endpointSummary,
+  manualAutomation,
+  notReadyEndpoint,
+  notificationView,
+  userSettings,
+  versionView,
+  wecomChannel,
+} from '../../test/miniprogram/support/fixtures';
 
 /** The pictures' clock: dates on them do not change from run to run. */
 export const NOW = Date.UTC(2026, 5, 15, 2, 0, 0);
@@ -31,6 +44,8 @@ function summary(overrides: Partial<CertificateSummary>): CertificateSummary {
     daysLeft: 60,
     expiryLevel: 'safe',
     autoRenew: true,
+    automationKind: 'manual',
+    automatic: false,
     currentOrderId: 'order-1',
     orderState: 'issued',
     ...overrides,
@@ -43,6 +58,17 @@ export const homeList: CertificatePage = {
       id: 'cert-idn',
       names: ['xn--1jqs90m.xn--fiqs8s', 'www.xn--1jqs90m.xn--fiqs8s'],
       displayNames: ['证书.中国', 'www.证书.中国'],
+    }),
+    summary({
+      id: 'cert-api',
+      names: ['api.example.cn'],
+      displayNames: ['api.example.cn'],
+      caId: 'google',
+      caName: 'Google Trust Services',
+      notAfter: NOW + 45 * DAY,
+      daysLeft: 45,
+      automationKind: 'dnsProvider',
+      automatic: true,
     }),
     summary({
       id: 'cert-shop',
@@ -126,6 +152,7 @@ export const issuedCertificate: CertificateDetail = {
   validation: 'dns-01',
   renewAt: null,
   renewalFailures: 0,
+  automation: manualAutomation(),
   endpoints: [
     endpointSummary(NOW, {
       id: 'ep-idn',
@@ -323,4 +350,57 @@ export const monitorList: EndpointPage = {
     }),
   ],
   nextCursor: null,
+};
+
+/** The providers and methods of a deployment with CNAME delegation and the http-01 redirect on. */
+export const offeredAutomation: AutomationOptions = automationOptions();
+
+/** Saved keys: DNSPod used by two certificates, a Cloudflare token whose last test failed. */
+export const savedCredentials: CredentialView[] = [
+  credentialView(NOW - 3 * 3_600_000, { usedBy: 2 }),
+  credentialView(NOW - DAY, {
+    id: 'cred-cf',
+    provider: 'cloudflare',
+    providerName: 'Cloudflare',
+    label: '海外站点',
+    masked: { apiToken: '••••••••' },
+    lastTest: { ok: false, at: NOW - DAY, message: '连接成功，但这组密钥没有管理解析记录的权限：请按说明授予 DNS 解析权限', zones: null },
+    usedBy: 0,
+  }),
+];
+
+/** What the add form holds in the picture: an Alibaba Cloud key being typed. */
+export const credentialInput = {
+  provider: 'alidns',
+  fields: { accessKeyId: 'LTAI5tQ8dRk2mVx7WcYz3Np1', accessKeySecret: 'x3Fq9LmZr8Tn2Wv6Kp4Hs7Jd1Gb5Yc' },
+  label: '阿里云主账号',
+} as const;
+
+/** The CNAME records of `example.cn` and `*.example.cn` (one name), not seen working yet. */
+const cnameSetup: AutomationView = manualAutomation({
+  kind: 'cnameDelegation',
+  label: 'CNAME 委托自动验证',
+  cnameRecords: [{ name: '_acme-challenge.example.cn', type: 'CNAME', value: 'k7f2q9cert-0.acme.certkeeper.cn' }],
+});
+
+/** The wildcard certificate, issued by hand, being switched to CNAME delegation. */
+export const cnameCertificate: CertificateDetail = {
+  ...issuedCertificate,
+  ...summary({
+    id: 'cert-wild',
+    names: ['example.cn', '*.example.cn'],
+    displayNames: ['example.cn', '*.example.cn'],
+    notAfter: NOW + 40 * DAY,
+    daysLeft: 40,
+    automationKind: 'cnameDelegation',
+  }),
+  automation: cnameSetup,
+  endpoints: [endpointSummary(NOW, { id: 'ep-apex', host: 'example.cn', displayHost: 'example.cn', url: 'https://example.cn', certificateId: 'cert-wild', daysLeft: 40 })],
+  versions: [versionView(NOW, { id: 'ver-w', notBefore: NOW - 50 * DAY, notAfter: NOW + 40 * DAY, issuedAt: NOW - 50 * DAY, dnsNames: ['example.cn', '*.example.cn'] })],
+};
+
+/** What 检测 answers before the CNAME record is there. */
+export const cnameNotYet: AutomationView = {
+  ...cnameSetup,
+  problem: '还没有检测到 CNAME 记录：请在 DNS 中添加 _acme-challenge.example.cn → k7f2q9cert-0.acme.certkeeper.cn（记录类型 CNAME），生效后再检测。已有同名 TXT 记录的，请先删除',
 };

@@ -2,7 +2,8 @@
 import type { ApiAction, ApiActions, ApiRequest } from '../../typings/api';
 import { isKeyType } from '../domain/keys';
 import type { OrderDoc } from '../domain/order';
-import { NotFoundError } from '../domain/errors';
+import { InputRejectedError, NotFoundError } from '../domain/errors';
+import { parseNames } from '../domain/names';
 import { deleteCertificate, getCertificate, listCertificates } from '../usecases/certificates';
 import { exportCertificate } from '../usecases/export-certificate';
 import { cancelOrder, verifyOrder } from '../usecases/manage-orders';
@@ -22,7 +23,7 @@ import { parseEndpointTarget, type EndpointDoc } from '../domain/endpoint';
 import type { CertificateDoc } from '../domain/certificate';
 import { DNS_PROVIDER_IDS, DNS_PROVIDERS } from '../domain/dns-providers';
 import type { Page } from '../ports/store';
-import { setAutomation, verifyAutomation } from '../usecases/automation';
+import { checkProviderZones, setAutomation, verifyAutomation } from '../usecases/automation';
 import { addCredential, listCredentials, ownCredential, removeCredential, testCredential, type CredentialDoc } from '../usecases/credentials';
 import { toAutomationView, toCredentialView, toDetail, toEndpointDetail, toEndpointSummary, toNotificationView, toOrderView, toSettingsView, toSummary } from './views';
 
@@ -84,6 +85,10 @@ export const ACTION_RUNNERS: Runners = {
     await consumeQuota(deps, context.openId, 'createRequest');
     const { keyType, automation: wanted, ...rest } = request;
     const credential = wanted ? await ownCredential(deps, context.openId, wanted.credentialId) : null;
+    // A key whose account does not hold the names would only fail later, inside the order.
+    const parsed = credential ? parseNames(rest.names, { allowReservedNames: true }) : null;
+    const problem = credential && parsed?.ok ? await checkProviderZones(deps, context.openId, credential._id, parsed.names.map((n) => n.ascii)) : null;
+    if (problem !== null) throw new InputRejectedError([{ field: 'automation.credentialId', rule: 'zoneNotFound', message: problem }]);
     const { certificate, order } = await requestCertificate(deps, {
       ...rest,
       ownerId: context.openId,

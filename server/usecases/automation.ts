@@ -80,7 +80,7 @@ function requireValidation(certificate: CertificateDoc, method: CertificateDoc['
 }
 
 /** Null when the credential manages a zone for every name; else what is wrong, in Chinese. */
-async function checkProviderZones(deps: EngineDeps, ownerId: string, credentialId: string, names: readonly string[]): Promise<string | null> {
+export async function checkProviderZones(deps: EngineDeps, ownerId: string, credentialId: string, names: readonly string[]): Promise<string | null> {
   const provider = await providerFor(deps, ownerId, credentialId);
   for (const base of challengeBases(names)) {
     try {

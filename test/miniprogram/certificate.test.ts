@@ -8,7 +8,7 @@ import { answer, apiFailure, deferred, mockCallFunction, transportFailure } from
 import type { CallFunctionMock, CallFunctionResult } from './support/cloud';
 import { flushPromises, loadPage, textOf } from './support/page';
 import type { LoadedPage, RenderedNode } from './support/page';
-import { endpointSummary, notReadyEndpoint, versionView } from './support/fixtures';
+import { endpointSummary, manualAutomation, notReadyEndpoint, versionView } from './support/fixtures';
 
 const mockDevice = { copyText: jest.fn<Promise<void>, [string]>(), shareFile: jest.fn<Promise<void>, [string, string]>() };
 jest.mock('../../miniprogram/services/device', () => mockDevice);
@@ -44,12 +44,15 @@ function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {
     daysLeft: 60,
     expiryLevel: 'safe',
     autoRenew: true,
+    automationKind: 'manual',
+    automatic: false,
     currentOrderId: 'order-2',
     orderState: 'issued',
     keyType: 'ec-p256',
     validation: 'dns-01',
     renewAt: null,
     renewalFailures: 0,
+    automation: manualAutomation(),
     endpoints: [],
     versions: [
       version(),

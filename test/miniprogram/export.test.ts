@@ -8,7 +8,7 @@ import { answer, apiFailure, deferred, mockCallFunction } from './support/cloud'
 import type { CallFunctionMock, CallFunctionResult } from './support/cloud';
 import { flushPromises, loadPage, textOf } from './support/page';
 import type { LoadedPage } from './support/page';
-import { versionView } from './support/fixtures';
+import { manualAutomation, versionView } from './support/fixtures';
 
 const mockDevice = { copyText: jest.fn<Promise<void>, [string]>(), shareFile: jest.fn<Promise<void>, [string, string]>() };
 jest.mock('../../miniprogram/services/device', () => mockDevice);
@@ -56,12 +56,15 @@ function detail(overrides: Partial<CertificateDetail> = {}): CertificateDetail {
     daysLeft: 90,
     expiryLevel: 'safe',
     autoRenew: true,
+    automationKind: 'manual',
+    automatic: false,
     currentOrderId: 'order-1',
     orderState: 'issued',
     keyType: 'ec-p256',
     validation: 'dns-01',
     renewAt: null,
     renewalFailures: 0,
+    automation: manualAutomation(),
     endpoints: [],
     versions: [version()],
     ...overrides,

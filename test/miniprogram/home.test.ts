@@ -41,6 +41,8 @@ function summary(overrides: Partial<CertificateSummary> = {}): CertificateSummar
     daysLeft: 60,
     expiryLevel: 'safe',
     autoRenew: true,
+    automationKind: 'manual',
+    automatic: false,
     currentOrderId: 'order-1',
     orderState: 'issued',
     ...overrides,
@@ -294,6 +296,42 @@ describe('home page (certificate list)', () => {
     await loaded;
 
     expect(setData).toHaveBeenCalledTimes(1);
+  });
+
+  test('each certificate that still gets orders says whether its validation is automatic', async () => {
+    callFunction.mockResolvedValueOnce(
+      pageOf([
+        summary({ automationKind: 'dnsProvider', automatic: true }),
+        summary({ id: 'cert-2', automationKind: 'cnameDelegation', automatic: false }),
+        summary({ id: 'cert-3', status: 'pending', notAfter: null, daysLeft: null, expiryLevel: 'none', orderState: 'awaitingUser' }),
+        summary({ id: 'cert-4', status: 'revoked', automationKind: 'dnsProvider', automatic: true }),
+      ]),
+    );
+    const page = openHome();
+    await page.instance.onLoad({});
+
+    const tags = page.querySelectorAll('.cert__validation').map((tag) => [textOf({ dom: tag.querySelector('.t-tag__text')?.dom }), tag.data.theme]);
+    expect(tags).toEqual([
+      ['自动验证', 'success'],
+      ['需人工验证', 'warning'],
+      ['需人工验证', 'warning'],
+    ]);
+    const cards = page.querySelectorAll('.cert').map((card) => textOf({ dom: card.dom }));
+    expect(cards[0]).toContain('自动验证');
+    expect(cards[1]).toContain('需人工验证');
+    // A revoked certificate gets no more orders: nothing to validate.
+    expect(cards[3]).not.toContain('验证');
+  });
+
+  test('DNS 服务商密钥 opens the keys page', async () => {
+    callFunction.mockResolvedValueOnce(pageOf([summary()]));
+    const page = openHome();
+    await page.instance.onLoad({});
+    const navigateTo = jest.spyOn(wx, 'navigateTo');
+    expect(textOf(page)).toContain('DNS 服务商密钥');
+    page.querySelector('#open-credentials')?.querySelector('.t-cell')?.dispatchEvent('tap');
+    await flushPromises();
+    expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/credentials/index' }));
   });
 
   test('服务器监控, 提醒设置 and 通知记录 open their pages, with or without certificates', async () => {

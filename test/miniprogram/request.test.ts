@@ -3,11 +3,12 @@
  * validated inline with the shared domain rules, CA / key / validation choices, the exact
  * `createRequest` payload, and server refusals shown next to their fields.
  */
-import type { OrderView } from '../../typings/api';
+import type { CredentialView, OrderView } from '../../typings/api';
 import { describeNameViolation } from '../../miniprogram/shared/names.messages.zh';
 import { CA_INPUT_MESSAGES } from '../../miniprogram/shared/ca.messages.zh';
 import { answer, apiFailure, mockCallFunction } from './support/cloud';
 import type { CallFunctionMock } from './support/cloud';
+import { credentialView } from './support/fixtures';
 import { flushPromises, loadPage, textOf } from './support/page';
 import type { LoadedPage, RenderedNode } from './support/page';
 
@@ -17,6 +18,8 @@ interface RequestData {
   keyChoice: string;
   hasWildcard: boolean;
   rows: { value: string; error: string; idn: string }[];
+  useCredential: boolean;
+  credentialId: string;
 }
 type ValueEvent = { detail: { value: string } };
 type RequestMethods = {
@@ -27,6 +30,9 @@ type RequestMethods = {
   onKeyChange(event: ValueEvent): void;
   onCsrChange(event: ValueEvent): void;
   onValidationChange(event: ValueEvent): void;
+  onLoad(): Promise<void>;
+  onShow(): void;
+  onAutomationToggle(event: { detail: { value: boolean } }): void;
 };
 type RequestPage = LoadedPage<RequestData, RequestMethods>;
 
@@ -323,5 +329,130 @@ describe('request page', () => {
     await tap(page.querySelector('#submit'), '提交');
     expect(page.data.step).toBe(4);
     expect(page.querySelector('.submit-error')?.dom?.textContent).toBe('申请太频繁，请稍后再试');
+  });
+
+  describe('用 DNS 服务商密钥自动完成验证', () => {
+    const NOW = Date.UTC(2026, 5, 15, 4, 0, 0);
+    const keys = (): CredentialView[] => [
+      credentialView(NOW, { id: 'cred-cf', provider: 'cloudflare', providerName: 'Cloudflare', label: '个人', lastTest: { ok: false, at: NOW, message: '连接失败：密钥不正确', zones: null } }),
+      credentialView(NOW),
+    ];
+
+    /** Opens the wizard (which reads the saved keys) and walks to the validation step for `name`. */
+    async function toValidation(name: string, items: CredentialView[] | null = keys()): Promise<RequestPage> {
+      if (items === null) callFunction.mockResolvedValueOnce(apiFailure({ code: 'INTERNAL', message: '服务暂时不可用，请稍后重试' }));
+      else callFunction.mockResolvedValueOnce(answer({ ok: true, data: { items } }));
+      const page = openRequest();
+      await page.instance.onLoad();
+      await flushPromises();
+      expect(callFunction).toHaveBeenCalledWith({ name: 'api', data: { action: 'listCredentials' } });
+      typeName(page, 0, name);
+      await tapNext(page);
+      await tapNext(page);
+      await tapNext(page);
+      expect(page.data.step).toBe(3);
+      return page;
+    }
+
+    async function submit(page: RequestPage): Promise<unknown> {
+      await tapNext(page);
+      expect(page.data.step).toBe(4);
+      callFunction.mockResolvedValueOnce(answer({ ok: true, data: { certificateId: 'cert1', order: orderView('ord7') } }));
+      await tap(page.querySelector('#submit'), '提交');
+      return callFunction.mock.calls.at(-1)?.[0];
+    }
+
+    test('offered for DNS validation, on with the first key that worked; the chosen key is sent as automation', async () => {
+      const page = await toValidation('*.example.com');
+      expect(textOf(page)).toContain('用 DNS 服务商密钥自动完成验证');
+      expect(page.querySelector('.automation-switch')?.data.value).toBe(true);
+      expect(page.querySelectorAll('.credential').map((node) => node.data.label)).toEqual(['Cloudflare · 个人', '腾讯云 DNSPod · 公司主账号']);
+      expect(page.data.credentialId).toBe('cred-dnspod');
+      expect(textOf(page)).toContain('上次测试失败：连接失败：密钥不正确');
+
+      const radio = page.querySelector('.credential--cred-cf')?.querySelector('.t-radio');
+      if (!radio) throw new Error('Cloudflare key is not rendered');
+      radio.dispatchEvent('tap');
+      await flushPromises();
+      expect(page.data.credentialId).toBe('cred-cf');
+
+      await tapNext(page);
+      expect(textOf(page)).toContain('自动验证');
+      expect(textOf(page)).toContain('Cloudflare · 个人');
+      callFunction.mockResolvedValueOnce(answer({ ok: true, data: { certificateId: 'cert1', order: orderView('ord7') } }));
+      await tap(page.querySelector('#submit'), '提交');
+      expect(callFunction.mock.calls.at(-1)?.[0]).toEqual({
+        name: 'api',
+        data: {
+          action: 'createRequest',
+          names: ['*.example.com'],
+          caId: 'letsencrypt',
+          validation: 'dns-01',
+          keyType: 'ec-p256',
+          automation: { kind: 'dnsProvider', credentialId: 'cred-cf' },
+        },
+      });
+      expect(redirectTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/order/index?id=ord7&created=1' }));
+    });
+
+    test('switched off, the request is the manual one', async () => {
+      const page = await toValidation('example.com');
+      page.instance.onAutomationToggle({ detail: { value: false } });
+      expect(page.querySelector('.credential-options')).toBeUndefined();
+      expect(await submit(page)).toEqual({
+        name: 'api',
+        data: { action: 'createRequest', names: ['example.com'], caId: 'letsencrypt', validation: 'dns-01', keyType: 'ec-p256' },
+      });
+    });
+
+    test('file validation hides the option and sends no automation', async () => {
+      const page = await toValidation('www.example.com');
+      page.instance.onValidationChange({ detail: { value: 'http-01' } });
+      expect(page.querySelector('.automation')).toBeUndefined();
+      expect(await submit(page)).toEqual({
+        name: 'api',
+        data: { action: 'createRequest', names: ['www.example.com'], caId: 'letsencrypt', validation: 'http-01', keyType: 'ec-p256' },
+      });
+    });
+
+    test('without saved keys, a line says what keys do and links to adding one', async () => {
+      const navigateTo = jest.fn();
+      Object.assign(wx, { navigateTo });
+      const page = await toValidation('example.com', []);
+      expect(page.querySelector('.automation')).toBeUndefined();
+      expect(textOf(page)).toContain('可以自动完成验证和续期');
+      await tap(page.querySelector('#open-credentials'), '添加密钥');
+      expect(navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/credentials/index?add=1' }));
+
+      // Back with a key: offered, and on.
+      callFunction.mockResolvedValueOnce(answer({ ok: true, data: { items: [credentialView(NOW)] } }));
+      page.instance.onShow();
+      page.instance.onShow();
+      await flushPromises();
+      expect(page.querySelector('.automation-switch')?.data.value).toBe(true);
+      expect(page.data.credentialId).toBe('cred-dnspod');
+    });
+
+    test('when the keys cannot be read the wizard goes on as before', async () => {
+      const page = await toValidation('example.com', null);
+      expect(page.querySelector('.automation')).toBeUndefined();
+      expect(page.querySelector('.credentials-hint')).toBeUndefined();
+      expect(await submit(page)).toEqual({
+        name: 'api',
+        data: { action: 'createRequest', names: ['example.com'], caId: 'letsencrypt', validation: 'dns-01', keyType: 'ec-p256' },
+      });
+    });
+
+    test('a refused key is shown under the picker on the validation step', async () => {
+      const page = await toValidation('example.com');
+      await tapNext(page);
+      callFunction.mockResolvedValueOnce(
+        apiFailure({ code: 'INVALID_REQUEST', message: '请求不符合要求', field: 'automation.credentialId', violations: [{ field: 'automation.credentialId', rule: 'notFound', message: '找不到这组 DNS 服务商密钥，请重新选择' }] }),
+      );
+      await tap(page.querySelector('#submit'), '提交');
+      expect(page.data.step).toBe(3);
+      expect(page.querySelector('.automation-error')?.dom?.textContent).toBe('找不到这组 DNS 服务商密钥，请重新选择');
+      expect(redirectTo).not.toHaveBeenCalled();
+    });
   });
 });

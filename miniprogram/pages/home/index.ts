@@ -28,6 +28,8 @@ const strings = {
   loadMoreFailed: '加载失败，点此重试',
   noMore: '没有更多了',
   autoRenew: '自动续期',
+  validationAutomatic: '自动验证',
+  validationManual: '需人工验证',
   moreNames: '等 {count} 个域名',
   status: {
     pending: '申请中',
@@ -46,6 +48,8 @@ const strings = {
   historyDescription: '发过的提醒和每个渠道的送达情况',
   monitorsTitle: '服务器监控',
   monitorsDescription: '检查服务器上的证书能否用于小程序',
+  credentialsTitle: 'DNS 服务商密钥',
+  credentialsDescription: '自动完成域名验证，续期不用再手动添加记录',
 } as const;
 
 
@@ -61,6 +65,9 @@ interface CardView {
   expiryLabel: string;
   expiryClass: string;
   autoRenew: boolean;
+  /** Whether renewals validate without anyone; shown only while the certificate gets orders. */
+  showValidation: boolean;
+  automatic: boolean;
   caName: string;
   /** Where a tap goes: the certificate, or its order while the first one is under way. */
   url: string;
@@ -89,6 +96,7 @@ type HomeMethods = {
   onOpenReminders(): void;
   onOpenHistory(): void;
   onOpenMonitors(): void;
+  onOpenCredentials(): void;
   loadFirstPage(): Promise<void>;
   loadNextPage(): Promise<void>;
 };
@@ -136,6 +144,8 @@ function cardView(summary: CertificateSummary): CardView {
     expiryLabel: expiryLabel(summary),
     expiryClass: expiryClass(level),
     autoRenew: summary.autoRenew,
+    showValidation: summary.status === 'active' || summary.status === 'pending',
+    automatic: summary.automatic,
     caName: summary.caName,
     url: cardUrl(summary),
   };
@@ -210,6 +220,10 @@ Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
 
     onOpenMonitors() {
       wx.navigateTo({ url: '/pages/monitors/index', fail: () => undefined });
+    },
+
+    onOpenCredentials() {
+      wx.navigateTo({ url: '/pages/credentials/index', fail: () => undefined });
     },
 
     async loadFirstPage() {

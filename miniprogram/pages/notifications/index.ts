@@ -21,6 +21,7 @@ const strings = {
   noMore: '没有更多了',
   kinds: {
     expiry: '到期提醒',
+    issued: '证书签发',
     renewed: '续期成功',
     actionNeeded: '需要处理',
     renewalFailed: '续期失败',
@@ -40,6 +41,7 @@ const strings = {
 
 const KIND_THEMES: Readonly<Record<NotificationKind, TagTheme>> = {
   expiry: 'warning',
+  issued: 'success',
   renewed: 'success',
   actionNeeded: 'primary',
   renewalFailed: 'danger',

@@ -1,4 +1,5 @@
-import type { CaId, CreateRequestInput, KeyType, ValidationMethod } from '../../../typings/api';
+import type { CaId, CreateRequestInput, CredentialView, KeyType, ValidationMethod } from '../../../typings/api';
+import { listCredentials } from '../../services/automation';
 import { copyText } from '../../services/clipboard';
 import { ApiCallError } from '../../services/cloud';
 import { createRequest } from '../../services/orders';
@@ -8,6 +9,8 @@ import { CA_INPUT_MESSAGES } from '../../shared/ca.messages.zh';
 import { DEFAULT_KEY_TYPE, KEY_TYPES, isKeyType } from '../../shared/keys';
 import { parseName, parseNames } from '../../shared/names';
 import { describeNameViolation } from '../../shared/names.messages.zh';
+import { formatDateTime } from '../../utils/certificate-view';
+import { fillTemplate } from '../../utils/format';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -64,6 +67,13 @@ const strings = {
   httpLabel: '文件验证（HTTP）',
   httpDescription: '在网站 /.well-known/acme-challenge/ 下放置一个文件，CA 通过 http://（80 端口）访问。服务器需已上线且公网可访问；大陆服务器需已备案。',
   wildcardForcesDns: '你填写了通配符域名，只能使用 DNS 验证：CA 规定通配符证书必须通过 DNS TXT 记录验证。',
+  autoTitle: '用 DNS 服务商密钥自动完成验证',
+  autoDescription: '证书管家用你保存的密钥添加和删除 TXT 记录：这次签发和以后的续期都不需要你操作。密钥所在账号需要管理这些域名的解析。',
+  autoCredentialOk: '上次测试成功 · {time}',
+  autoCredentialFailed: '上次测试失败：{message}',
+  autoNone: '保存 DNS 服务商（腾讯云 DNSPod、阿里云、Cloudflare、华为云）的 API 密钥后，可以自动完成验证和续期。',
+  autoAdd: '添加密钥',
+  summaryAutomation: '自动验证',
   summaryTitle: '确认申请信息',
   summaryNames: '域名',
   summaryCa: '证书颁发机构',
@@ -113,6 +123,12 @@ interface OptionView {
   content: string;
 }
 
+/** Instance fields that are not rendered. */
+interface RequestInstance {
+  /** Set after the first `onShow`, so coming back (from adding a key) reads the credentials again. */
+  shownBefore: boolean;
+}
+
 /** Errors shown next to fields; '' when there is none. */
 interface FieldErrors {
   names: string;
@@ -124,6 +140,7 @@ interface FieldErrors {
   keyType: string;
   csrPem: string;
   validation: string;
+  automation: string;
 }
 
 interface SummaryRow {
@@ -150,6 +167,13 @@ interface RequestData {
   keyChoice: KeyChoice;
   csrPem: string;
   validation: ValidationMethod;
+  /** The user's DNS provider credentials, as choices; empty when there are none (or they could not be read). */
+  credentialOptions: OptionView[];
+  /** True once the credentials were read, so "none yet" can be told apart from "not known". */
+  credentialsLoaded: boolean;
+  /** Publish the dns-01 records with `credentialId` (sent as `automation`). */
+  useCredential: boolean;
+  credentialId: string;
   errors: FieldErrors;
   summary: SummaryRow[];
   submitting: boolean;
@@ -175,6 +199,10 @@ type RequestMethods = {
   onKeyChange(event: FieldEvent): void;
   onCsrChange(event: FieldEvent): void;
   onValidationChange(event: FieldEvent): void;
+  loadCredentials(): Promise<void>;
+  onAutomationToggle(event: { detail: { value: boolean } }): void;
+  onCredentialChange(event: FieldEvent): void;
+  onOpenCredentials(): void;
   onPrev(): void;
   onNext(): void;
   onSubmit(): Promise<void>;
@@ -185,7 +213,24 @@ type None = {};
 type NoBehaviors = [];
 
 function noErrors(): FieldErrors {
-  return { names: '', caId: '', eab: '', eabKid: '', eabHmacKey: '', directoryUrl: '', keyType: '', csrPem: '', validation: '' };
+  return { names: '', caId: '', eab: '', eabKid: '', eabHmacKey: '', directoryUrl: '', keyType: '', csrPem: '', validation: '', automation: '' };
+}
+
+function credentialOption(credential: CredentialView): OptionView {
+  return {
+    value: credential.id,
+    label: credential.label === credential.providerName ? credential.providerName : `${credential.providerName} · ${credential.label}`,
+    content: credential.lastTest.ok
+      ? fillTemplate(strings.autoCredentialOk, { time: formatDateTime(credential.lastTest.at) })
+      : fillTemplate(strings.autoCredentialFailed, { message: credential.lastTest.message ?? '' }),
+  };
+}
+
+/** The credential a DNS order publishes with, or '' when the user validates by hand. */
+function chosenCredential(data: Pick<RequestData, 'validation' | 'hasWildcard' | 'useCredential' | 'credentialId' | 'credentialOptions'>): string {
+  const dns = data.hasWildcard || data.validation === 'dns-01';
+  if (!dns || !data.useCredential) return '';
+  return data.credentialOptions.some((option) => option.value === data.credentialId) ? data.credentialId : '';
 }
 
 function caOption(id: CaId): OptionView {
@@ -293,6 +338,9 @@ function summaryOf(data: RequestData): SummaryRow[] {
   if (eabInput(data)) rows.push({ label: strings.summaryEab, value: strings.summaryEabFilled });
   rows.push({ label: strings.summaryKey, value: keyLabel(data.keyChoice) });
   rows.push({ label: strings.summaryValidation, value: data.validation === 'dns-01' ? strings.dnsLabel : strings.httpLabel });
+  const credentialId = chosenCredential(data);
+  const credential = data.credentialOptions.find((option) => option.value === credentialId);
+  if (credential) rows.push({ label: strings.summaryAutomation, value: credential.label });
   return rows;
 }
 
@@ -310,6 +358,8 @@ function requestInput(data: RequestData): CreateRequestInput | null {
   if (data.isCustom) input.directoryUrl = data.directoryUrl.trim();
   const eab = eabInput(data);
   if (eab) input.eab = eab;
+  const credentialId = chosenCredential(data);
+  if (credentialId !== '') input.automation = { kind: 'dnsProvider', credentialId };
   return input;
 }
 
@@ -329,7 +379,7 @@ function stepOfField(field: string): number | null {
   if (field === 'names' || field.startsWith('names[')) return STEP_NAMES;
   if (field === 'caId' || field.startsWith('eab') || field === 'directoryUrl' || field === 'profile') return STEP_CA;
   if (field === 'keyType' || field === 'csrPem') return STEP_KEY;
-  if (field === 'validation') return STEP_VALIDATION;
+  if (field === 'validation' || field === 'automation' || field.startsWith('automation.')) return STEP_VALIDATION;
   return null;
 }
 
@@ -343,6 +393,8 @@ const ERROR_KEY_BY_FIELD: Readonly<Record<string, keyof FieldErrors>> = {
   keyType: 'keyType',
   csrPem: 'csrPem',
   validation: 'validation',
+  automation: 'automation',
+  'automation.credentialId': 'automation',
 };
 
 /** The page's fields after a server refusal: each message next to its field, and the first such step shown. */
@@ -367,7 +419,7 @@ function refusedView(data: RequestData, error: unknown): Partial<RequestData> {
   return { submitting: false, submitError: unplaced, errors, rows, step };
 }
 
-Component<RequestData, None, RequestMethods, NoBehaviors, None, true>({
+Component<RequestData, None, RequestMethods, NoBehaviors, RequestInstance, true>({
   data: {
     strings,
     step: STEP_NAMES,
@@ -382,6 +434,10 @@ Component<RequestData, None, RequestMethods, NoBehaviors, None, true>({
     keyChoice: DEFAULT_KEY_TYPE,
     csrPem: '',
     validation: 'dns-01',
+    credentialOptions: [],
+    credentialsLoaded: false,
+    useCredential: false,
+    credentialId: '',
     errors: noErrors(),
     summary: [],
     submitting: false,
@@ -389,6 +445,48 @@ Component<RequestData, None, RequestMethods, NoBehaviors, None, true>({
   },
 
   methods: {
+    onLoad() {
+      this.shownBefore = false;
+      // Read while the user types the names; the wizard works the same without them.
+      return this.loadCredentials();
+    },
+
+    onShow() {
+      if (this.shownBefore) void this.loadCredentials();
+      this.shownBefore = true;
+    },
+
+    async loadCredentials() {
+      let credentials: CredentialView[];
+      try {
+        credentials = await listCredentials();
+      } catch {
+        // Without the list the option is not offered; validating by hand still works.
+        return;
+      }
+      const options = credentials.map(credentialOption);
+      const kept = options.some((option) => option.value === this.data.credentialId);
+      const working = credentials.find((credential) => credential.lastTest.ok) ?? credentials[0];
+      this.setData({
+        credentialOptions: options,
+        credentialsLoaded: true,
+        // First time there are keys: use one that worked, since that is what they were saved for.
+        ...(kept ? {} : { credentialId: working?.id ?? '', useCredential: working !== undefined && (this.data.credentialOptions.length === 0 || this.data.useCredential) }),
+      });
+    },
+
+    onAutomationToggle(event) {
+      this.setData({ useCredential: event.detail.value, errors: { ...this.data.errors, automation: '' } });
+    },
+
+    onCredentialChange(event) {
+      this.setData({ credentialId: event.detail.value, errors: { ...this.data.errors, automation: '' } });
+    },
+
+    onOpenCredentials() {
+      wx.navigateTo({ url: '/pages/credentials/index?add=1', fail: () => undefined });
+    },
+
     onNameChange(event) {
       const index = event.currentTarget.dataset.index;
       const rows = this.data.rows.map((row, i) => (i === index ? { ...row, value: event.detail.value } : row));

@@ -9,7 +9,7 @@
  *   (V3版本请求体&签名机制, https://help.aliyun.com/document_detail/2593177.html)
  * Actions: DescribeDomains, AddDomainRecord, DeleteDomainRecord
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   DnsProviderError,
   type DnsCredentials,
@@ -20,6 +20,22 @@ import {
   type DnsZone,
   type TxtRecordHandle,
 } from '../../ports/dns-provider';
+import {
+  hasVendorCode,
+  isRecord,
+  normalizeName,
+  numberField,
+  parseJson,
+  pickZone,
+  readRecordId,
+  redact,
+  relativeName,
+  rfc3986Encode,
+  sha256Hex,
+  stringField,
+  type AsciiZone,
+  type JsonObject,
+} from './common';
 import { vendorRequest } from './vendor-http';
 
 export const ALIDNS_ENDPOINT = 'https://alidns.aliyuncs.com';
@@ -82,22 +98,13 @@ export function signAcs3(input: Acs3Input): Acs3Signature {
   const signedHeaders = names.join(';');
   const queryString = Object.keys(input.query)
     .sort()
-    .map((key) => `${percentEncode(key)}=${percentEncode(input.query[key] ?? '')}`)
+    .map((key) => `${rfc3986Encode(key)}=${rfc3986Encode(input.query[key] ?? '')}`)
     .join('&');
   const canonicalRequest = [input.method, input.canonicalUri, queryString, canonicalHeaders, signedHeaders, hashedPayload].join('\n');
   const stringToSign = `ACS3-HMAC-SHA256\n${sha256Hex(canonicalRequest)}`;
   const signature = createHmac('sha256', input.accessKeySecret).update(stringToSign, 'utf8').digest('hex');
   const authorization = `ACS3-HMAC-SHA256 Credential=${input.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`;
   return { canonicalRequest, stringToSign, signature, authorization, headers: { ...signed, Authorization: authorization }, queryString };
-}
-
-/** RFC 3986: only `A-Z a-z 0-9 - _ . ~` stay as they are; UTF-8 bytes are `%XX` (upper case). */
-export function percentEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,13 +139,6 @@ export function alidnsErrorKind(code: string): DnsProviderErrorKind {
 // ---------------------------------------------------------------------------------------------
 // The provider
 
-interface AlidnsZone extends DnsZone {
-  /** Lower-case ASCII (the punycode form for IDN zones), for matching names. */
-  ascii: string;
-}
-
-type Json = Record<string, unknown>;
-
 export const createAlidnsProvider: DnsProviderFactory = (credentials, options = {}) => new AlidnsProvider(credentials, options);
 
 class AlidnsProvider implements DnsProvider {
@@ -153,13 +153,13 @@ class AlidnsProvider implements DnsProvider {
   }
 
   async findZone(fqdn: string): Promise<DnsZone> {
-    const zone = pickZone(normalizeName(fqdn), await this.listZones());
+    const zone = pickZone('alidns', normalizeName(fqdn), await this.listZones());
     return { zone: zone.zone, zoneId: zone.zoneId };
   }
 
   async createTxt(fqdn: string, value: string, ttlSeconds = ALIDNS_DEFAULT_TTL): Promise<TxtRecordHandle> {
     const name = normalizeName(fqdn);
-    const zone = pickZone(name, await this.listZones());
+    const zone = pickZone('alidns', name, await this.listZones());
     const answer = await this.call('AddDomainRecord', {
       DomainName: zone.zone,
       RR: relativeName(name, zone.ascii),
@@ -167,18 +167,15 @@ class AlidnsProvider implements DnsProvider {
       Value: value,
       TTL: String(ttlSeconds),
     });
-    const recordId = answer.RecordId;
-    if (typeof recordId !== 'string' && typeof recordId !== 'number') {
-      throw new DnsProviderError('vendor', 'alidns: AddDomainRecord answered without a RecordId');
-    }
-    return { provider: 'alidns', zone: zone.zone, zoneId: zone.zoneId, recordId: String(recordId), fqdn: name, value };
+    const recordId = readRecordId('alidns', 'AddDomainRecord', answer);
+    return { provider: 'alidns', zone: zone.zone, zoneId: zone.zoneId, recordId, fqdn: name, value };
   }
 
   async deleteTxt(handle: TxtRecordHandle): Promise<void> {
     try {
       await this.call('DeleteDomainRecord', { RecordId: handle.recordId });
     } catch (error) {
-      if (error instanceof DnsProviderError && error.vendorCode !== null && GONE_ON_DELETE.has(error.vendorCode)) return;
+      if (hasVendorCode(error, GONE_ON_DELETE)) return;
       throw error;
     }
   }
@@ -187,27 +184,24 @@ class AlidnsProvider implements DnsProvider {
     return { zones: (await this.listZones()).length };
   }
 
-  private async listZones(): Promise<AlidnsZone[]> {
-    const zones: AlidnsZone[] = [];
+  private async listZones(): Promise<AsciiZone[]> {
+    const zones: AsciiZone[] = [];
     for (let page = 1; page <= MAX_PAGES; page += 1) {
       const answer = await this.call('DescribeDomains', { PageNumber: String(page), PageSize: String(PAGE_SIZE) });
       const container = answer.Domains;
-      const items =
-        typeof container === 'object' && container !== null && Array.isArray((container as Json).Domain)
-          ? ((container as Json).Domain as unknown[])
-          : [];
+      const items = isRecord(container) && Array.isArray(container.Domain) ? (container.Domain as unknown[]) : [];
       for (const item of items) {
         const zone = readZone(item);
         if (zone) zones.push(zone);
       }
-      const total = typeof answer.TotalCount === 'number' ? answer.TotalCount : null;
+      const total = numberField(answer, 'TotalCount');
       if (items.length === 0 || total === null || zones.length >= total) return zones;
     }
     return zones;
   }
 
   /** One API call: the JSON of a success, else a `DnsProviderError`. */
-  private async call(action: string, query: Record<string, string>): Promise<Json> {
+  private async call(action: string, query: Record<string, string>): Promise<JsonObject> {
     if (!this.accessKeyId || !this.accessKeySecret) {
       throw new DnsProviderError('badCredentials', 'alidns: AccessKey ID and AccessKey Secret are both required');
     }
@@ -231,67 +225,25 @@ class AlidnsProvider implements DnsProvider {
       body: '',
       timeoutMs: this.options.timeoutMs,
     });
-    const json = parseJson(answer.body);
+    const parsed = parseJson(answer.body);
+    const json = isRecord(parsed) ? parsed : null;
     if (answer.status >= 200 && answer.status < 300 && json !== null && typeof json.Code !== 'string') return json;
     if (json === null || typeof json.Code !== 'string') {
       const kind = answer.status >= 500 ? 'unreachable' : 'vendor';
       throw new DnsProviderError(kind, `alidns: ${action} answered HTTP ${answer.status} without an Alibaba Cloud response`);
     }
     const code = json.Code;
-    const message = this.redact(typeof json.Message === 'string' ? json.Message : '');
+    const message = redact(stringField(json, 'Message') ?? '', [this.accessKeySecret, this.accessKeyId]);
     const requestId = typeof json.RequestId === 'string' ? ` (RequestId ${json.RequestId})` : '';
     throw new DnsProviderError(alidnsErrorKind(code), `alidns: ${action} failed: HTTP ${answer.status} ${code}: ${message}${requestId}`, code);
   }
-
-  /** Vendor messages go into logs: never let a credential through, and keep them short. */
-  private redact(message: string): string {
-    let text = message;
-    for (const secret of [this.accessKeySecret, this.accessKeyId]) {
-      if (secret) text = text.split(secret).join('[redacted]');
-    }
-    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-  }
 }
 
-function parseJson(body: string): Json | null {
-  try {
-    const value: unknown = JSON.parse(body);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null;
-  } catch {
-    return null;
-  }
-}
-
-function readZone(item: unknown): AlidnsZone | null {
-  if (typeof item !== 'object' || item === null) return null;
-  const fields = item as Json;
-  const name = fields.DomainName;
-  if (typeof name !== 'string' || !name) return null;
-  const punycode = typeof fields.PunyCode === 'string' && fields.PunyCode ? fields.PunyCode : name;
+function readZone(item: unknown): AsciiZone | null {
+  if (!isRecord(item)) return null;
+  const name = stringField(item, 'DomainName');
+  if (!name) return null;
+  const punycode = stringField(item, 'PunyCode') || name;
   // The record calls take the domain's name, not its DomainId, so the name is the zone's id here.
   return { zone: name, zoneId: name, ascii: normalizeName(punycode) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Names
-
-/** Lower case, no trailing dot. */
-function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/** The longest suffix of `name` (whole labels) that is one of the zones. */
-function pickZone(name: string, zones: readonly AlidnsZone[]): AlidnsZone {
-  const byName = new Map(zones.map((zone) => [zone.ascii, zone]));
-  const labels = name.split('.');
-  for (let start = 0; start < labels.length; start += 1) {
-    const zone = byName.get(labels.slice(start).join('.'));
-    if (zone) return zone;
-  }
-  throw new DnsProviderError('zoneNotFound', `alidns: no zone of this account holds ${name} (${zones.length} zones seen)`);
-}
-
-/** The record's RR inside its zone; `@` for the zone's apex. */
-function relativeName(name: string, zoneAscii: string): string {
-  return name === zoneAscii ? '@' : name.slice(0, -(zoneAscii.length + 1));
 }

@@ -25,6 +25,7 @@ import {
   type DnsZone,
   type TxtRecordHandle,
 } from '../../ports/dns-provider';
+import { isRecord, longestSuffixZone, normalizeNonEmptyName, numberField, parseJson, stringField, unquoteTxt, type JsonObject } from './common';
 import { vendorRequest } from './vendor-http';
 
 const DEFAULT_ENDPOINT = 'https://api.cloudflare.com/client/v4';
@@ -82,7 +83,7 @@ class CloudflareProvider implements DnsProvider {
   async findZone(fqdn: string): Promise<DnsZone> {
     const name = normalizeName(fqdn);
     const zones = await this.listActiveZones();
-    const zone = longestSuffixZone(name, zones);
+    const zone = longestSuffixZone(name, zones, (candidate) => candidate.name);
     if (zone === null) {
       throw new DnsProviderError('zoneNotFound', `cloudflare: no active zone this token can see holds ${name}`);
     }
@@ -267,54 +268,14 @@ function readMessage(value: unknown): CloudflareMessage[] {
   return [...(code === null ? [] : [{ code, message }]), ...chain];
 }
 
-function holdsValue(record: Record<string, unknown>, handle: TxtRecordHandle): boolean {
+function holdsValue(record: JsonObject, handle: TxtRecordHandle): boolean {
   const type = stringField(record, 'type');
   const content = stringField(record, 'content');
   if (type !== null && type !== 'TXT') return false;
   return content === null || unquoteTxt(content) === unquoteTxt(handle.value);
 }
 
-/** `"abc"` and `abc` are the same TXT value; a long value may be several quoted strings. */
-function unquoteTxt(content: string): string {
-  const trimmed = content.trim();
-  if (!/^"(?:[^"\\]|\\.)*"(?:\s+"(?:[^"\\]|\\.)*")*$/.test(trimmed)) return trimmed;
-  const parts = trimmed.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
-  return parts.map((part) => part.slice(1, -1).replace(/\\(.)/g, '$1')).join('');
-}
-
+/** Lower case, no trailing dots; an empty name is `zoneNotFound`. */
 function normalizeName(name: string): string {
-  const normalized = name.trim().toLowerCase().replace(/\.+$/, '');
-  if (normalized === '') throw new DnsProviderError('zoneNotFound', 'cloudflare: an empty name has no zone');
-  return normalized;
-}
-
-function longestSuffixZone<T extends { name: string }>(name: string, zones: T[]): T | null {
-  let best: T | null = null;
-  for (const zone of zones) {
-    const holds = name === zone.name || name.endsWith(`.${zone.name}`);
-    if (holds && (best === null || zone.name.length > best.name.length)) best = zone;
-  }
-  return best;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringField(record: Record<string, unknown>, key: string): string | null {
-  const value = record[key];
-  return typeof value === 'string' ? value : null;
-}
-
-function numberField(record: Record<string, unknown>, key: string): number | null {
-  const value = record[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  return normalizeNonEmptyName('cloudflare', name);
 }

@@ -8,7 +8,7 @@
  * Actions: DescribeDomainList, CreateRecord, DeleteRecord (version 2021-03-23)
  * Error codes: https://cloud.tencent.com/document/api/1427/56192
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import {
   DnsProviderError,
   type DnsCredentials,
@@ -19,6 +19,20 @@ import {
   type DnsZone,
   type TxtRecordHandle,
 } from '../../ports/dns-provider';
+import {
+  hasVendorCode,
+  normalizeName,
+  numberField,
+  parseJson,
+  pickZone,
+  readRecordId,
+  redact,
+  relativeName,
+  sha256Hex,
+  stringField,
+  type AsciiZone,
+  type JsonObject,
+} from './common';
 import { vendorRequest } from './vendor-http';
 
 export const DNSPOD_ENDPOINT = 'https://dnspod.tencentcloudapi.com';
@@ -79,10 +93,6 @@ export function signTc3(input: Tc3Input): Tc3Signature {
   return { canonicalRequest, stringToSign, signature, authorization };
 }
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
 function hmac(key: string | Buffer, text: string): Buffer {
   return createHmac('sha256', key).update(text, 'utf8').digest();
 }
@@ -127,13 +137,6 @@ export function dnspodErrorKind(code: string): DnsProviderErrorKind {
 // ---------------------------------------------------------------------------------------------
 // The provider
 
-interface DnspodZone extends DnsZone {
-  /** Lower-case ASCII (the punycode form for IDN zones), for matching names. */
-  ascii: string;
-}
-
-type Json = Record<string, unknown>;
-
 export const createDnspodProvider: DnsProviderFactory = (credentials, options = {}) => new DnspodProvider(credentials, options);
 
 class DnspodProvider implements DnsProvider {
@@ -148,13 +151,13 @@ class DnspodProvider implements DnsProvider {
   }
 
   async findZone(fqdn: string): Promise<DnsZone> {
-    const zone = pickZone(normalizeName(fqdn), await this.listZones());
+    const zone = pickZone('dnspod', normalizeName(fqdn), await this.listZones());
     return { zone: zone.zone, zoneId: zone.zoneId };
   }
 
   async createTxt(fqdn: string, value: string, ttlSeconds = DNSPOD_DEFAULT_TTL): Promise<TxtRecordHandle> {
     const name = normalizeName(fqdn);
-    const zone = pickZone(name, await this.listZones());
+    const zone = pickZone('dnspod', name, await this.listZones());
     const answer = await this.call('CreateRecord', {
       Domain: zone.zone,
       DomainId: Number(zone.zoneId),
@@ -164,20 +167,17 @@ class DnspodProvider implements DnsProvider {
       Value: value,
       TTL: ttlSeconds,
     });
-    const recordId = answer.RecordId;
-    if (typeof recordId !== 'number' && typeof recordId !== 'string') {
-      throw new DnsProviderError('vendor', 'dnspod: CreateRecord answered without a RecordId');
-    }
-    return { provider: 'dnspod', zone: zone.zone, zoneId: zone.zoneId, recordId: String(recordId), fqdn: name, value };
+    const recordId = readRecordId('dnspod', 'CreateRecord', answer);
+    return { provider: 'dnspod', zone: zone.zone, zoneId: zone.zoneId, recordId, fqdn: name, value };
   }
 
   async deleteTxt(handle: TxtRecordHandle): Promise<void> {
-    const params: Json = { Domain: handle.zone, RecordId: Number(handle.recordId) };
+    const params: JsonObject = { Domain: handle.zone, RecordId: Number(handle.recordId) };
     if (/^\d+$/.test(handle.zoneId)) params.DomainId = Number(handle.zoneId);
     try {
       await this.call('DeleteRecord', params);
     } catch (error) {
-      if (error instanceof DnsProviderError && error.vendorCode !== null && GONE_ON_DELETE.has(error.vendorCode)) return;
+      if (hasVendorCode(error, GONE_ON_DELETE)) return;
       throw error;
     }
   }
@@ -187,10 +187,10 @@ class DnspodProvider implements DnsProvider {
   }
 
   /** Every zone of the account, page by page; an account without zones has none (not an error). */
-  private async listZones(): Promise<DnspodZone[]> {
-    const zones: DnspodZone[] = [];
+  private async listZones(): Promise<AsciiZone[]> {
+    const zones: AsciiZone[] = [];
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      let answer: Json;
+      let answer: JsonObject;
       try {
         answer = await this.call('DescribeDomainList', { Type: 'ALL', Offset: zones.length, Limit: PAGE_SIZE });
       } catch (error) {
@@ -209,7 +209,7 @@ class DnspodProvider implements DnsProvider {
   }
 
   /** One API call: the `Response` object of a success, else a `DnsProviderError`. */
-  private async call(action: string, params: Json): Promise<Json> {
+  private async call(action: string, params: JsonObject): Promise<JsonObject> {
     if (!this.secretId || !this.secretKey) {
       throw new DnsProviderError('badCredentials', 'dnspod: SecretId and SecretKey are both required');
     }
@@ -246,79 +246,38 @@ class DnspodProvider implements DnsProvider {
     }
     const error = response.Error;
     if (typeof error === 'object' && error !== null) {
-      const code = readString(error, 'Code') ?? 'Unknown';
-      const message = this.redact(readString(error, 'Message') ?? '');
-      const requestId = readString(response, 'RequestId');
+      const code = stringField(error, 'Code') ?? 'Unknown';
+      const message = redact(stringField(error, 'Message') ?? '', [this.secretKey, this.secretId]);
+      const requestId = stringField(response, 'RequestId');
       const suffix = requestId ? ` (RequestId ${requestId})` : '';
       throw new DnsProviderError(dnspodErrorKind(code), `dnspod: ${action} failed: ${code}: ${message}${suffix}`, code);
     }
     return response;
   }
-
-  /** Vendor messages go into logs: never let a credential through, and keep them short. */
-  private redact(message: string): string {
-    let text = message;
-    for (const secret of [this.secretKey, this.secretId]) {
-      if (secret) text = text.split(secret).join('[redacted]');
-    }
-    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-  }
 }
 
-function parseResponse(body: string): Json | null {
-  try {
-    const value: unknown = JSON.parse(body);
-    if (typeof value !== 'object' || value === null || !('Response' in value)) return null;
-    const response = value.Response;
-    return typeof response === 'object' && response !== null ? (response as Json) : null;
-  } catch {
-    return null;
-  }
+/** `Response` of a Tencent Cloud answer, or null when the body is not one. */
+function parseResponse(body: string): JsonObject | null {
+  const value = parseJson(body);
+  if (typeof value !== 'object' || value === null || !('Response' in value)) return null;
+  const response = value.Response;
+  return typeof response === 'object' && response !== null ? (response as JsonObject) : null;
 }
 
-function readZone(item: unknown): DnspodZone | null {
+function readZone(item: unknown): AsciiZone | null {
   if (typeof item !== 'object' || item === null) return null;
-  const name = readString(item, 'Name');
+  const name = stringField(item, 'Name');
   const id = 'DomainId' in item ? item.DomainId : undefined;
   if (!name || (typeof id !== 'number' && typeof id !== 'string')) return null;
-  const punycode = readString(item, 'Punycode');
+  const punycode = stringField(item, 'Punycode');
   return { zone: name, zoneId: String(id), ascii: normalizeName(punycode || name) };
 }
 
 function readTotal(info: unknown): number | null {
   if (typeof info !== 'object' || info === null) return null;
   for (const key of ['DomainTotal', 'AllTotal']) {
-    const value = (info as Json)[key];
-    if (typeof value === 'number') return value;
+    const value = numberField(info, key);
+    if (value !== null) return value;
   }
   return null;
-}
-
-function readString(value: object, key: string): string | null {
-  const field = (value as Json)[key];
-  return typeof field === 'string' ? field : null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Names
-
-/** Lower case, no trailing dot. */
-function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/** The longest suffix of `name` (whole labels) that is one of the zones. */
-function pickZone(name: string, zones: readonly DnspodZone[]): DnspodZone {
-  const byName = new Map(zones.map((zone) => [zone.ascii, zone]));
-  const labels = name.split('.');
-  for (let start = 0; start < labels.length; start += 1) {
-    const zone = byName.get(labels.slice(start).join('.'));
-    if (zone) return zone;
-  }
-  throw new DnsProviderError('zoneNotFound', `dnspod: no zone of this account holds ${name} (${zones.length} zones seen)`);
-}
-
-/** The record's name inside its zone; `@` for the zone's apex. */
-function relativeName(name: string, zoneAscii: string): string {
-  return name === zoneAscii ? '@' : name.slice(0, -(zoneAscii.length + 1));
 }

@@ -1,9 +1,7 @@
 /**
  * Huawei Cloud DNS (API v2) with an access key pair; requests signed "SDK-HMAC-SHA256" (APIG AK/SK)
- * as the API Request Signing Guide describes it
- * (https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-algorithm-002.html to -005):
- * see `signApigRequest`. X-Sdk-Date (`YYYYMMDDTHHMMSSZ`, UTC) must be within 15 minutes of the
- * gateway's clock.
+ * by `signApigRequest` (`apig-signing.ts`, after Huawei's API Request Signing Guide). X-Sdk-Date
+ * (`YYYYMMDDTHHMMSSZ`, UTC) must be within 15 minutes of the gateway's clock.
  *
  * DNS facts (https://support.huaweicloud.com/intl/en-us/api-dns/): endpoint
  * `https://dns.{region}.myhuaweicloud.com`; public zones `GET /v2/zones?type=public&limit=&offset=`
@@ -18,100 +16,11 @@
  * gateway (0301 bad AK/SK or signature, 0302 not authorized, 0308 throttled;
  * https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-errorcode.html).
  */
-import { createHash, createHmac } from 'node:crypto';
 import { DnsProviderError, type DnsCredentials, type DnsProvider, type DnsProviderErrorKind } from '../../ports/dns-provider';
 import type { DnsProviderFactory, DnsProviderOptions, DnsZone, TxtRecordHandle } from '../../ports/dns-provider';
+import { formatSdkDate, signApigRequest } from './apig-signing';
+import { isRecord, longestSuffixZone, normalizeNonEmptyName, numberField, parseJson, rfc3986Encode, stringField, unquoteTxt, type JsonObject } from './common';
 import { vendorRequest } from './vendor-http';
-
-export const APIG_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
-
-export interface ApigRequest {
-  method: string;
-  /** The full URL; its path and query are signed exactly as they will be sent. */
-  url: string;
-  /** The headers to sign. `X-Sdk-Date` is required; `Host` is taken from the URL when absent. */
-  headers: Readonly<Record<string, string>>;
-  body: string;
-}
-
-export interface ApigSignature {
-  canonicalRequest: string;
-  stringToSign: string;
-  signedHeaders: string;
-  signature: string;
-  /** The value of the `Authorization` header. */
-  authorization: string;
-}
-
-/**
- * Signs one request; pure (the time is the request's `X-Sdk-Date`). Canonical request = method,
- * URI (each path segment RFC 3986-encoded, ending in "/"), query (encoded, sorted by name, then
- * value), headers (lower-case names, trimmed values, sorted, one "name:value\n" each), signed
- * header names joined by ";", hex SHA-256 of the body. String to sign =
- * "SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>"; signature = hex
- * HMAC-SHA256(SK, string to sign).
- */
-export function signApigRequest(request: ApigRequest, accessKeyId: string, secretAccessKey: string): ApigSignature {
-  const url = new URL(request.url);
-  const headers = new Map<string, string>();
-  for (const [name, value] of Object.entries(request.headers)) {
-    const key = name.toLowerCase();
-    if (key !== 'authorization') headers.set(key, value.trim());
-  }
-  if (!headers.has('host')) headers.set('host', url.host);
-  const sdkDate = headers.get('x-sdk-date');
-  if (sdkDate === undefined) throw new Error('APIG signing needs an X-Sdk-Date header');
-
-  const names = [...headers.keys()].sort();
-  const canonicalHeaders = names.map((name) => `${name}:${headers.get(name) ?? ''}\n`).join('');
-  const signedHeaders = names.join(';');
-  const method = request.method.toUpperCase();
-  const canonicalRequest = [method, canonicalUri(url.pathname), canonicalQuery(url.search), canonicalHeaders, signedHeaders, sha256Hex(request.body)].join('\n');
-  const stringToSign = `${APIG_SIGNING_ALGORITHM}\n${sdkDate}\n${sha256Hex(canonicalRequest)}`;
-  const signature = createHmac('sha256', secretAccessKey).update(stringToSign, 'utf8').digest('hex');
-  const authorization = `${APIG_SIGNING_ALGORITHM} Access=${accessKeyId}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-  return { canonicalRequest, stringToSign, signedHeaders, signature, authorization };
-}
-
-/** `X-Sdk-Date` for a moment: `YYYYMMDDTHHMMSSZ` in UTC. */
-export function formatSdkDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
-}
-
-/** RFC 3986 encoding: everything but A–Z a–z 0–9 - _ . ~ as %XY. */
-export function rfc3986Encode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function canonicalUri(pathname: string): string {
-  const encoded = pathname.split('/').map((segment) => rfc3986Encode(safeDecode(segment))).join('/');
-  return encoded.endsWith('/') ? encoded : `${encoded}/`;
-}
-
-function canonicalQuery(search: string): string {
-  const raw = search.startsWith('?') ? search.slice(1) : search;
-  const pairs = raw.split('&').filter((part) => part !== '').map((part): [string, string] => {
-    const equals = part.indexOf('=');
-    const [name, value] = equals < 0 ? [part, ''] : [part.slice(0, equals), part.slice(equals + 1)];
-    return [rfc3986Encode(safeDecode(name)), rfc3986Encode(safeDecode(value))];
-  });
-  pairs.sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
-  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
-}
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 const PAGE_SIZE = 500;
 const MAX_PAGES = 200;
@@ -131,7 +40,7 @@ const NOT_STEADY_CODES = new Set(['DNS.0314']);
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** One answer; `code` and `message` are the vendor's (DNS or gateway shape) when it is an error. */
-interface HuaweiAnswer { status: number; ok: boolean; json: Record<string, unknown>; code: string | null; message: string }
+interface HuaweiAnswer { status: number; ok: boolean; json: JsonObject; code: string | null; message: string }
 
 interface RecordSet { id: string; name: string; type: string | null; ttl: number | null; records: string[] }
 
@@ -160,12 +69,7 @@ class HuaweicloudProvider implements DnsProvider {
 
   async findZone(fqdn: string): Promise<DnsZone> {
     const name = normalizeName(fqdn);
-    const zones = await this.listPublicZones();
-    let best: { id: string; name: string } | null = null;
-    for (const zone of zones) {
-      const holds = name === zone.name || name.endsWith(`.${zone.name}`);
-      if (holds && (best === null || zone.name.length > best.name.length)) best = zone;
-    }
+    const best = longestSuffixZone(name, await this.listPublicZones(), (zone) => zone.name);
     if (best === null) {
       throw new DnsProviderError('zoneNotFound', `huaweicloud: no public zone of this account holds ${name}`);
     }
@@ -258,8 +162,8 @@ class HuaweicloudProvider implements DnsProvider {
   }
 
   /** Every item of a paged list (`limit` / `offset`, `metadata.total_count`, `links.next`). */
-  private async listAll(path: string, filters: [string, string][], key: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
+  private async listAll(path: string, filters: [string, string][], key: string): Promise<JsonObject[]> {
+    const items: JsonObject[] = [];
     let offset = 0;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const answer = await this.send('GET', path, [...filters, ['limit', String(PAGE_SIZE)], ['offset', String(offset)]]);
@@ -378,18 +282,16 @@ function regionalEndpoint(region: string | undefined): string {
   return `https://dns.${value}.myhuaweicloud.com`;
 }
 
-function readRecordSet(value: Record<string, unknown>): RecordSet | null {
+function readRecordSet(value: JsonObject): RecordSet | null {
   const id = stringField(value, 'id');
   const name = stringField(value, 'name');
   if (id === null || name === null) return null;
   const records = Array.isArray(value.records) ? value.records.filter((item): item is string => typeof item === 'string') : [];
-  const ttl = value.ttl;
-  return { id, name, type: stringField(value, 'type'), ttl: typeof ttl === 'number' ? ttl : null, records };
+  return { id, name, type: stringField(value, 'type'), ttl: numberField(value, 'ttl'), records };
 }
 
-function totalCount(json: Record<string, unknown>): number | null {
-  const total = isRecord(json.metadata) ? json.metadata.total_count : null;
-  return typeof total === 'number' && Number.isFinite(total) ? total : null;
+function totalCount(json: JsonObject): number | null {
+  return isRecord(json.metadata) ? numberField(json.metadata, 'total_count') : null;
 }
 
 /** Huawei wants TXT values in double quotes. */
@@ -397,33 +299,7 @@ function quoteTxt(value: string): string {
   return `"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 }
 
-/** `"abc"` and `abc` are the same TXT value; a long value may be several quoted strings. */
-function unquoteTxt(content: string): string {
-  const trimmed = content.trim();
-  if (!/^"(?:[^"\\]|\\.)*"(?:\s+"(?:[^"\\]|\\.)*")*$/.test(trimmed)) return trimmed;
-  const parts = trimmed.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
-  return parts.map((part) => part.slice(1, -1).replace(/\\(.)/g, '$1')).join('');
-}
-
+/** Lower case, no trailing dots; an empty name is `zoneNotFound`. */
 function normalizeName(name: string): string {
-  const normalized = name.trim().toLowerCase().replace(/\.+$/, '');
-  if (normalized === '') throw new DnsProviderError('zoneNotFound', 'huaweicloud: an empty name has no zone');
-  return normalized;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringField(record: Record<string, unknown>, key: string): string | null {
-  const value = record[key];
-  return typeof value === 'string' ? value : null;
+  return normalizeNonEmptyName('huaweicloud', name);
 }

@@ -1,7 +1,10 @@
 /** Contract-shaped test data shared by the page tests and the page pictures. */
 import type {
+  AutomationOptions,
+  AutomationView,
   CertificateVersionView,
   ChannelView,
+  CredentialView,
   EndpointDetail,
   EndpointSummary,
   NotificationView,
@@ -236,6 +239,125 @@ export function notReadyEndpoint(now: number, overrides: Partial<EndpointDetail>
       { at: now - DAY_MS, verdict: 'warning', fingerprintSha256: PREVIOUS_FINGERPRINT, notAfter: now + 10 * DAY_MS },
     ],
     nextCheckAt: now + 6 * 3_600_000,
+    ...overrides,
+  };
+}
+
+/** A certificate validated by hand (the default of every certificate); override what a test needs. */
+export function manualAutomation(overrides: Partial<AutomationView> = {}): AutomationView {
+  return {
+    kind: 'manual',
+    automatic: false,
+    label: '手动验证',
+    credential: null,
+    cnameRecords: [],
+    httpSnippets: [],
+    verifiedAt: null,
+    problem: null,
+    ...overrides,
+  };
+}
+
+/** The delegation zone the operator configured in these fixtures. */
+export const DELEGATION_ZONE = 'acme.certkeeper.cn';
+
+/** CNAME delegation set up for `example.com` and `*.example.com` (one record), not verified yet. */
+export function cnameAutomation(overrides: Partial<AutomationView> = {}): AutomationView {
+  return manualAutomation({
+    kind: 'cnameDelegation',
+    label: 'CNAME 委托自动验证',
+    cnameRecords: [
+      { name: '_acme-challenge.example.com', type: 'CNAME', value: `cert1-0.${DELEGATION_ZONE}` },
+      { name: '_acme-challenge.www.example.com', type: 'CNAME', value: `cert1-1.${DELEGATION_ZONE}` },
+    ],
+    ...overrides,
+  });
+}
+
+/** The http-01 redirect set up, not verified yet, with the nginx and Apache snippets. */
+export function redirectAutomation(overrides: Partial<AutomationView> = {}): AutomationView {
+  const target = 'https://env-1a2b.service.tcloudbase.com/acmehttp/Zk3LmQ0aR9vT2yW5bN8cX1';
+  return manualAutomation({
+    kind: 'httpRedirect',
+    label: '文件验证重定向',
+    httpSnippets: [
+      {
+        server: 'nginx',
+        title: 'Nginx',
+        code: ['location ^~ /.well-known/acme-challenge/ {', `    return 302 ${target}$request_uri;`, '}'].join('\n'),
+        note: '放进 80 端口的 server 块，然后 nginx -s reload。',
+      },
+      {
+        server: 'apache',
+        title: 'Apache',
+        code: `RedirectMatch 302 ^/\\.well-known/acme-challenge/([A-Za-z0-9_-]+)$ ${target}/.well-known/acme-challenge/$1`,
+        note: '放进 80 端口的 VirtualHost，然后重新加载 Apache。',
+      },
+    ],
+    ...overrides,
+  });
+}
+
+/** What this deployment offers: the four providers, CNAME delegation and the http-01 redirect. */
+export function automationOptions(overrides: Partial<AutomationOptions> = {}): AutomationOptions {
+  return {
+    providers: [
+      {
+        id: 'dnspod',
+        displayName: '腾讯云 DNSPod',
+        fields: [
+          { key: 'secretId', label: 'SecretId', secret: false, placeholder: 'AKID…' },
+          { key: 'secretKey', label: 'SecretKey', secret: true, placeholder: '' },
+        ],
+        keyPageUrl: 'https://console.cloud.tencent.com/cam/capi',
+        leastPrivilege: '建议在“访问管理”中新建子用户，只授予 QcloudDNSPodFullAccess，再为子用户创建密钥。',
+      },
+      {
+        id: 'alidns',
+        displayName: '阿里云 云解析 DNS',
+        fields: [
+          { key: 'accessKeyId', label: 'AccessKey ID', secret: false, placeholder: 'LTAI…' },
+          { key: 'accessKeySecret', label: 'AccessKey Secret', secret: true, placeholder: '' },
+        ],
+        keyPageUrl: 'https://ram.console.aliyun.com/manage/ak',
+        leastPrivilege: '建议在 RAM 访问控制中新建 RAM 用户，只授予 AliyunDNSFullAccess，再为它创建 AccessKey。',
+      },
+      {
+        id: 'cloudflare',
+        displayName: 'Cloudflare',
+        fields: [{ key: 'apiToken', label: 'API 令牌', secret: true, placeholder: '' }],
+        keyPageUrl: 'https://dash.cloudflare.com/profile/api-tokens',
+        leastPrivilege: '请使用“API 令牌”而不是 Global API Key：用“编辑区域 DNS”模板创建。',
+      },
+      {
+        id: 'huaweicloud',
+        displayName: '华为云 云解析服务 DNS',
+        fields: [
+          { key: 'accessKeyId', label: 'Access Key ID（AK）', secret: false, placeholder: '' },
+          { key: 'secretAccessKey', label: 'Secret Access Key（SK）', secret: true, placeholder: '' },
+          { key: 'region', label: '区域', secret: false, placeholder: 'cn-north-4' },
+        ],
+        keyPageUrl: 'https://console.huaweicloud.com/iam/#/mine/accessKey',
+        leastPrivilege: '建议在统一身份认证 IAM 中新建用户，只授予 DNS FullAccess，再为它创建访问密钥。',
+      },
+    ],
+    delegationZone: DELEGATION_ZONE,
+    acmeHttpBaseUrl: 'https://env-1a2b.service.tcloudbase.com/acmehttp',
+    ...overrides,
+  };
+}
+
+/** A DNSPod key tested successfully at `at`, used by one certificate; override what a test needs. */
+export function credentialView(at: number, overrides: Partial<CredentialView> = {}): CredentialView {
+  return {
+    id: 'cred-dnspod',
+    provider: 'dnspod',
+    providerName: '腾讯云 DNSPod',
+    label: '公司主账号',
+    masked: { secretId: 'AKID••••MPLE', secretKey: '••••••••' },
+    createdAt: at - 7 * DAY_MS,
+    lastTest: { ok: true, at, message: null, zones: 3 },
+    usedBy: 1,
     ...overrides,
   };
 }

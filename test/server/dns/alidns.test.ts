@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ALIDNS_VERSION, alidnsErrorKind, createAlidnsProvider, percentEncode, signAcs3 } from '../../../server/adapters/dns/alidns';
+import { ALIDNS_VERSION, alidnsErrorKind, createAlidnsProvider, signAcs3 } from '../../../server/adapters/dns/alidns';
+import { rfc3986Encode } from '../../../server/adapters/dns/common';
 import { vendorRequest } from '../../../server/adapters/dns/vendor-http';
 import { DnsProviderError, type DnsProviderOptions, type TxtRecordHandle } from '../../../server/ports/dns-provider';
 import { startFakeAlidns, type FakeAlidns } from './support/fake-alidns';
@@ -72,8 +73,8 @@ describe('ACS3-HMAC-SHA256 signing', () => {
   });
 
   test('percent-encodes as RFC 3986 (space %20, * %2A, ~ kept, UTF-8 bytes)', () => {
-    expect(percentEncode("a b*c~d!'()/+=&")).toBe('a%20b%2Ac~d%21%27%28%29%2F%2B%3D%26');
-    expect(percentEncode('默认')).toBe('%E9%BB%98%E8%AE%A4');
+    expect(rfc3986Encode("a b*c~d!'()/+=&")).toBe('a%20b%2Ac~d%21%27%28%29%2F%2B%3D%26');
+    expect(rfc3986Encode('默认')).toBe('%E9%BB%98%E8%AE%A4');
   });
 });
 

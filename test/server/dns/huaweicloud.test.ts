@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { createHuaweicloudProvider, formatSdkDate, signApigRequest } from '../../../server/adapters/dns/huaweicloud';
+import { formatSdkDate, signApigRequest } from '../../../server/adapters/dns/apig-signing';
+import { createHuaweicloudProvider } from '../../../server/adapters/dns/huaweicloud';
 import { DnsProviderError, type DnsProvider, type DnsProviderErrorKind, type DnsProviderOptions } from '../../../server/ports/dns-provider';
 import { guardLoopbackOnly, type NetworkGuard } from '../selfcheck/support/network-guard';
 import { HUAWEI_KEYS, startFakeHuaweicloud, verifyApigAuthorization, type FakeHuaweicloud } from './support/fake-huaweicloud';

@@ -4,12 +4,12 @@
  * every request's signature; CNAME delegation uses the local DNS zone; the http-01 redirect uses the
  * local acmehttp route.
  */
-import type { ApiAction, ApiActions, ApiRequest, ApiResponse } from '../../../typings/api';
 import { createDnspodProvider } from '../../../server/adapters/dns/dnspod';
 import { LOCAL_DELEGATION_ZONE, startLocalRuntime, type LocalRuntime } from '../../../server/local/runtime';
 import { startFakeDnspod, type FakeDnspod } from '../dns/support/fake-dnspod';
 import { recordingLogger } from '../support/recording-logger';
 import { useTempDir } from '../support/temp-dir';
+import { apiClient } from './support';
 
 jest.setTimeout(90_000);
 
@@ -17,6 +17,7 @@ const ALICE = 'o_alice_automation';
 const MALLORY = 'o_mallory_automation';
 const KEY = { secretId: 'AKIDalice0000000000000000000', secretKey: 'alicesecretkey00000000000000' };
 let runtime: LocalRuntime;
+const { call, ok } = apiClient(() => runtime);
 let dnspod: FakeDnspod;
 const logger = recordingLogger();
 const tempDir = useTempDir('automation-api', 'all');
@@ -32,16 +33,6 @@ afterAll(async () => {
   await runtime.stop();
   await dnspod.close();
 });
-
-async function call<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiResponse<A>> {
-  return runtime.api.call(request, openId);
-}
-
-async function ok<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiActions[A]['response']> {
-  const response = await call(openId, request);
-  if (!response.ok) throw new Error(`${request.action}: ${JSON.stringify(response.error)}`);
-  return response.data;
-}
 
 test('the providers on offer say what they need and how to give least privilege', async () => {
   const options = await ok(ALICE, { action: 'listDnsProviders' });
@@ -71,6 +62,9 @@ test('a credential is tested against the provider before it is kept, stored seal
   expect(await call(MALLORY, { action: 'testCredential', credentialId: added.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   expect(await call(MALLORY, { action: 'createRequest', names: ['x.example.test'], caId: 'pebble', validation: 'dns-01', automation: { kind: 'dnsProvider', credentialId: added.id } })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   expect((await ok(ALICE, { action: 'testCredential', credentialId: added.id })).lastTest.ok).toBe(true);
+  // A key whose account does not hold the name is refused at once, not inside the order.
+  const elsewhere = await call(ALICE, { action: 'createRequest', names: ['www.bob.example.test'], caId: 'pebble', validation: 'dns-01', automation: { kind: 'dnsProvider', credentialId: added.id } });
+  expect(elsewhere).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', field: 'automation.credentialId' } });
 });
 
 test('a certificate is set to its DNS provider only where the key manages the zone; a used key cannot be removed', async () => {

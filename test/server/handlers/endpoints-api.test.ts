@@ -3,17 +3,18 @@
  * address rules and field errors), checking a real TLS server on 127.0.0.1, ownership, limits,
  * and the certificate detail's view of its servers. Names resolve at the local challtestsrv.
  */
-import type { ApiAction, ApiActions, ApiRequest, ApiResponse } from '../../../typings/api';
 import { startLocalRuntime, type LocalRuntime } from '../../../server/local/runtime';
 import { recordingLogger } from '../support/recording-logger';
 import { useTempDir } from '../support/temp-dir';
 import { createLeaf, createTestPki, startTlsServer, type TestServer } from '../support/tls-servers';
+import { apiClient } from './support';
 
 jest.setTimeout(90_000);
 
 const ALICE = 'o_alice_monitors';
 const MALLORY = 'o_mallory_monitors';
 let runtime: LocalRuntime;
+const { call, ok } = apiClient(() => runtime);
 let server: TestServer;
 const tempDir = useTempDir('endpoints-api', 'all');
 
@@ -26,16 +27,6 @@ afterAll(async () => {
   await server.close();
   await runtime.stop();
 });
-
-async function call<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiResponse<A>> {
-  return runtime.api.call(request, openId);
-}
-
-async function ok<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiActions[A]['response']> {
-  const response = await call(openId, request);
-  if (!response.ok) throw new Error(`${request.action}: ${JSON.stringify(response.error)}`);
-  return response.data;
-}
 
 test.each([
   ['http://api.example.test', 'httpsOnly'],

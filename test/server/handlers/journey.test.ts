@@ -8,16 +8,18 @@ import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import type { ApiAction, ApiActions, ApiRequest, ApiResponse } from '../../../typings/api';
+import type { ApiRequest } from '../../../typings/api';
 import { startLocalRuntime, type LocalRuntime } from '../../../server/local/runtime';
 import { recordingLogger } from '../support/recording-logger';
 import { useTempDir } from '../support/temp-dir';
+import { apiClient } from './support';
 
 jest.setTimeout(90_000);
 
 const ALICE = 'o_alice';
 const MALLORY = 'o_mallory';
 let runtime: LocalRuntime;
+const { ok } = apiClient(() => runtime);
 const tempDir = useTempDir('journey', 'all');
 
 beforeAll(async () => {
@@ -26,16 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.stop();
 });
-
-async function call<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiResponse<A>> {
-  return (await runtime.api.call(request, openId));
-}
-
-async function ok<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiActions[A]['response']> {
-  const response = await call(openId, request);
-  if (!response.ok) throw new Error(`${request.action}: ${JSON.stringify(response.error)}`);
-  return response.data;
-}
 
 function download(url: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,6 @@
  * subscriptions, adding, testing and removing channels (a real webhook receiver on 127.0.0.1),
  * the notification history, and what another user can see of it. WeChat is the double.
  */
-import type { ApiAction, ApiActions, ApiRequest, ApiResponse } from '../../../typings/api';
 import { verifyWebhookSignature } from '../../../server/adapters/notify/webhook';
 import { startLocalRuntime, type LocalRuntime } from '../../../server/local/runtime';
 import type { SubscriptionTemplate } from '../../../server/usecases/engine';
@@ -12,6 +11,7 @@ import { OpenApiDouble } from '../support/openapi-double';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
 import { recordingLogger } from '../support/recording-logger';
 import { useTempDir } from '../support/temp-dir';
+import { apiClient } from './support';
 
 jest.setTimeout(90_000);
 
@@ -23,6 +23,7 @@ const TEMPLATES: SubscriptionTemplate[] = [
 ];
 const wechat = new OpenApiDouble();
 let runtime: LocalRuntime;
+const { call, ok } = apiClient(() => runtime);
 let receiver: HttpReceiver;
 const tempDir = useTempDir('reminders-api', 'all');
 
@@ -35,16 +36,6 @@ afterAll(async () => {
   await runtime.stop();
   await receiver.close();
 });
-
-async function call<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiResponse<A>> {
-  return runtime.api.call(request, openId);
-}
-
-async function ok<A extends ApiAction>(openId: string, request: ApiRequest<A>): Promise<ApiActions[A]['response']> {
-  const response = await call(openId, request);
-  if (!response.ok) throw new Error(`${request.action}: ${JSON.stringify(response.error)}`);
-  return response.data;
-}
 
 test('subscribing banks one reminder per accepted template; unknown templates are ignored', async () => {
   const before = await ok(ALICE, { action: 'getSettings' });

@@ -11,8 +11,8 @@
  * unknown zones, duplicate records, unknown record ids, and throttling on demand.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { headerValue, percentEncodeBytes, serveOnLoopback } from './common';
 
 export interface FakeAlidnsKey {
   accessKeyId: string;
@@ -161,43 +161,34 @@ export async function startFakeAlidns(): Promise<FakeAlidns> {
     return run(query);
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const query = Object.fromEntries(new URL(request.url ?? '/', 'http://fake').searchParams);
-      const action = headerValue(request, 'x-acs-action');
-      const requestId = randomUUID().toUpperCase();
-      let status = 200;
-      let answer: Record<string, unknown>;
-      let errorCode: string | null = null;
-      try {
-        answer = { ...handle(request, body, query), RequestId: requestId };
-      } catch (error) {
-        errorCode = error instanceof Refusal ? error.code : 'InternalError';
-        const known = ERRORS[errorCode] ?? { status: 400, message: errorCode };
-        status = known.status;
-        answer = {
-          RequestId: requestId,
-          HostId: 'alidns.aliyuncs.com',
-          Code: errorCode,
-          Message: (error instanceof Refusal ? error.override : undefined) ?? known.message,
-          Recommend: `https://api.aliyun.com/troubleshoot?q=${errorCode}&product=Alidns`,
-        };
-      }
-      requests.push({ action, query, headers: request.headers, status, errorCode });
-      response.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8' }).end(JSON.stringify(answer));
-    });
+  const server = await serveOnLoopback('fake Alibaba Cloud DNS', (request, received, response) => {
+    const body = received.toString('utf8');
+    const query = Object.fromEntries(new URL(request.url ?? '/', 'http://fake').searchParams);
+    const action = headerValue(request, 'x-acs-action');
+    const requestId = randomUUID().toUpperCase();
+    let status = 200;
+    let answer: Record<string, unknown>;
+    let errorCode: string | null = null;
+    try {
+      answer = { ...handle(request, body, query), RequestId: requestId };
+    } catch (error) {
+      errorCode = error instanceof Refusal ? error.code : 'InternalError';
+      const known = ERRORS[errorCode] ?? { status: 400, message: errorCode };
+      status = known.status;
+      answer = {
+        RequestId: requestId,
+        HostId: 'alidns.aliyuncs.com',
+        Code: errorCode,
+        Message: (error instanceof Refusal ? error.override : undefined) ?? known.message,
+        Recommend: `https://api.aliyun.com/troubleshoot?q=${errorCode}&product=Alidns`,
+      };
+    }
+    requests.push({ action, query, headers: request.headers, status, errorCode });
+    response.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8' }).end(JSON.stringify(answer));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${server.port}`,
     requests,
     addKey: (key) => keys.set(key.accessKeyId, key),
     addZone: (name, punyCode) => {
@@ -212,27 +203,8 @@ export async function startFakeAlidns(): Promise<FakeAlidns> {
     setMaxPageSize: (size) => {
       maxPageSize = size;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
-}
-
-function headerValue(request: IncomingMessage, name: string): string {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
-}
-
-/** RFC 3986 unreserved characters pass; every other UTF-8 byte becomes %XX. */
-function rfc3986(text: string): string {
-  let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
 }
 
 /**
@@ -262,7 +234,7 @@ function verifyAcs3(
   if (headerValue(request, 'x-acs-content-sha256') !== bodyHash) throw new Refusal('SignatureDoesNotMatch');
 
   const url = new URL(request.url ?? '/', 'http://fake');
-  const pairs = [...url.searchParams.entries()].map(([name, value]) => [rfc3986(name), rfc3986(value)] as const);
+  const pairs = [...url.searchParams.entries()].map(([name, value]) => [percentEncodeBytes(name), percentEncodeBytes(value)] as const);
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const canonicalQuery = pairs.map(([name, value]) => `${name}=${value}`).join('&');
   const canonicalHeaders = signedNames.map((name) => `${name}:${headerValue(request, name).trim()}\n`).join('');

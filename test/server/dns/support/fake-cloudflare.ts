@@ -7,8 +7,7 @@
  * record (81058), a missing record (81044) and the rate limit (HTTP 429, 971). Any answer can be
  * replaced for the next requests with `failNext`.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hexId, parseObject, serveOnLoopback } from './common';
 
 /** Test tokens; none of them is real. */
 export const CLOUDFLARE_TOKENS = {
@@ -173,35 +172,25 @@ export async function startFakeCloudflare(options: { maxPerPage?: number } = {})
     return fail(400, [{ code: 7000, message: 'No route for that URI' }]);
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const url = new URL(request.url ?? '/', 'http://fake.invalid');
-      const method = request.method ?? 'GET';
-      const authorization = request.headers.authorization ?? null;
-      let answer: Answer;
-      if (!url.pathname.startsWith(`${BASE_PATH}/`)) {
-        answer = fail(400, [{ code: 7000, message: 'No route for that URI' }]);
-      } else {
-        const path = url.pathname.slice(BASE_PATH.length);
-        requests.push({ method, path, query: Object.fromEntries(url.searchParams), authorization });
-        answer = handle(method, path, url.searchParams, authorization, Buffer.concat(chunks).toString('utf8'));
-      }
-      const payload = JSON.stringify(answer.body);
-      response.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
-      response.end(payload);
-    });
+  const server = await serveOnLoopback('fake Cloudflare', (request, body, response) => {
+    const url = new URL(request.url ?? '/', 'http://fake.invalid');
+    const method = request.method ?? 'GET';
+    const authorization = request.headers.authorization ?? null;
+    let answer: Answer;
+    if (!url.pathname.startsWith(`${BASE_PATH}/`)) {
+      answer = fail(400, [{ code: 7000, message: 'No route for that URI' }]);
+    } else {
+      const path = url.pathname.slice(BASE_PATH.length);
+      requests.push({ method, path, query: Object.fromEntries(url.searchParams), authorization });
+      answer = handle(method, path, url.searchParams, authorization, body.toString('utf8'));
+    }
+    const payload = JSON.stringify(answer.body);
+    response.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+    response.end(payload);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fake Cloudflare: no TCP address');
 
   return {
-    endpoint: `http://127.0.0.1:${address.port}${BASE_PATH}`,
+    endpoint: `http://127.0.0.1:${server.port}${BASE_PATH}`,
     requests,
     addZone: (name, zoneOptions = {}) => {
       const zone: Zone = { id: hexId(), name: name.toLowerCase(), status: zoneOptions.status ?? 'active' };
@@ -222,12 +211,7 @@ export async function startFakeCloudflare(options: { maxPerPage?: number } = {})
       record.content = content;
     },
     failNext: (failure) => failures.push({ ...failure, left: failure.times ?? 1 }),
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close: () => server.close(),
   };
 }
 
@@ -255,17 +239,4 @@ function page(items: unknown[], query: URLSearchParams, maxPerPage: number): Ans
 
 function recordView(record: FakeCloudflareRecord): Record<string, unknown> {
   return { id: record.id, zone_id: record.zoneId, type: record.type, name: record.name, content: record.content, ttl: record.ttl, proxied: false };
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function hexId(): string {
-  return randomBytes(16).toString('hex');
 }

@@ -10,8 +10,8 @@
  * and rate limits on demand.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { headerValue, parseObject, serveOnLoopback } from './common';
 
 export interface FakeDnspodKey {
   secretId: string;
@@ -174,35 +174,26 @@ export async function startFakeDnspod(): Promise<FakeDnspod> {
     return run(params);
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const action = headerValue(request, 'x-tc-action');
-      const params = parseParams(body);
-      const requestId = randomUUID();
-      let answer: Record<string, unknown>;
-      let errorCode: string | null = null;
-      try {
-        answer = { Response: { ...handle(request, body, params), RequestId: requestId } };
-      } catch (error) {
-        errorCode = error instanceof Refusal ? error.code : 'InternalError';
-        const message = (error instanceof Refusal ? error.override : undefined) ?? MESSAGES[errorCode] ?? errorCode;
-        answer = { Response: { Error: { Code: errorCode, Message: message }, RequestId: requestId } };
-      }
-      requests.push({ action, params: params ?? {}, headers: request.headers, errorCode });
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
-    });
+  const server = await serveOnLoopback('fake DNSPod', (request, received, response) => {
+    const body = received.toString('utf8');
+    const action = headerValue(request, 'x-tc-action');
+    const params = parseObject(body || '{}');
+    const requestId = randomUUID();
+    let answer: Record<string, unknown>;
+    let errorCode: string | null = null;
+    try {
+      answer = { Response: { ...handle(request, body, params), RequestId: requestId } };
+    } catch (error) {
+      errorCode = error instanceof Refusal ? error.code : 'InternalError';
+      const message = (error instanceof Refusal ? error.override : undefined) ?? MESSAGES[errorCode] ?? errorCode;
+      answer = { Response: { Error: { Code: errorCode, Message: message }, RequestId: requestId } };
+    }
+    requests.push({ action, params: params ?? {}, headers: request.headers, errorCode });
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${server.port}`,
     requests,
     addKey: (key) => keys.set(key.secretId, key),
     addZone: (name, punycode) => {
@@ -219,26 +210,8 @@ export async function startFakeDnspod(): Promise<FakeDnspod> {
     setMaxPageSize: (size) => {
       maxPageSize = size;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
-}
-
-function parseParams(body: string): Record<string, unknown> | null {
-  try {
-    const parsed: unknown = JSON.parse(body || '{}');
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function headerValue(request: IncomingMessage, name: string): string {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
 /**

@@ -12,8 +12,9 @@
  * authorized, 0308 throttled), DNS errors `{ code: 'DNS.xxxx', message }` (0302 zone missing,
  * 0312 record set exists, 0313 record set missing, 0314 not in a steady state, 0308 bad value).
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { hexId, parseObject, percentEncodeBytes, serveOnLoopback } from './common';
 
 /** Test key pairs; none of them is real. */
 export const HUAWEI_KEYS = {
@@ -24,7 +25,6 @@ export const HUAWEI_KEYS = {
 } as const;
 
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
-const UNRESERVED = /[A-Za-z0-9\-_.~]/;
 
 export interface ApigCheckInput {
   method: string;
@@ -72,7 +72,7 @@ export function verifyApigAuthorization(input: ApigCheckInput, secretOf: (access
   const rawQuery = question < 0 ? '' : input.target.slice(question + 1);
   const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
 
-  let uri = rawPath.split('/').map((segment) => percentEncode(percentDecode(segment))).join('/');
+  let uri = rawPath.split('/').map((segment) => percentEncodeBytes(percentDecode(segment))).join('/');
   if (!uri.endsWith('/')) uri += '/';
   const pairs: string[][] = [];
   for (const part of rawQuery.split('&')) {
@@ -80,7 +80,7 @@ export function verifyApigAuthorization(input: ApigCheckInput, secretOf: (access
     const at = part.indexOf('=');
     const name = at === -1 ? part : part.substring(0, at);
     const value = at === -1 ? '' : part.substring(at + 1);
-    pairs.push([percentEncode(percentDecode(name)), percentEncode(percentDecode(value))]);
+    pairs.push([percentEncodeBytes(percentDecode(name)), percentEncodeBytes(percentDecode(value))]);
   }
   pairs.sort((left, right) => byCodePoint(left[0] ?? '', right[0] ?? '') || byCodePoint(left[1] ?? '', right[1] ?? ''));
   const query = pairs.map((pair) => `${pair[0] ?? ''}=${pair[1] ?? ''}`).join('&');
@@ -246,39 +246,28 @@ export async function startFakeHuaweicloud(options: { pageSize?: number; now?: (
     return gatewayError(404, 'APIGW.0101', 'The API does not exist.');
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const method = request.method ?? 'GET';
-      const target = request.url ?? '/';
-      const url = new URL(target, 'http://fake.invalid');
-      const body = Buffer.concat(chunks);
-      const check = verifyApigAuthorization({ method, target, headers: request.headers, body }, secretOf, now());
-      requests.push({
-        method,
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        signedHeaders: check.ok ? check.signedHeaders : null,
-        accessKeyId: check.ok ? check.accessKeyId : null,
-      });
-      const answer = check.ok
-        ? route(method, url.pathname, url.searchParams, check.accessKeyId, body.toString('utf8'))
-        : gatewayError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${check.reason}`);
-      const payload = JSON.stringify(answer.body);
-      response.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
-      response.end(payload);
+  const server = await serveOnLoopback('fake Huawei Cloud', (request, body, response) => {
+    const method = request.method ?? 'GET';
+    const target = request.url ?? '/';
+    const url = new URL(target, 'http://fake.invalid');
+    const check = verifyApigAuthorization({ method, target, headers: request.headers, body }, secretOf, now());
+    requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      signedHeaders: check.ok ? check.signedHeaders : null,
+      accessKeyId: check.ok ? check.accessKeyId : null,
     });
+    const answer = check.ok
+      ? route(method, url.pathname, url.searchParams, check.accessKeyId, body.toString('utf8'))
+      : gatewayError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${check.reason}`);
+    const payload = JSON.stringify(answer.body);
+    response.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+    response.end(payload);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fake Huawei Cloud: no TCP address');
 
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint: `http://127.0.0.1:${server.port}`,
     requests,
     addZone: (name) => {
       const zone: Zone = { id: hexId(), name: `${name.toLowerCase().replace(/\.$/, '')}.` };
@@ -306,12 +295,7 @@ export async function startFakeHuaweicloud(options: { pageSize?: number; now?: (
     notSteadyFor: (times) => {
       unsteadyWrites = times;
     },
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close: () => server.close(),
   };
 }
 
@@ -354,16 +338,6 @@ function parseSdkDate(text: string): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
-/** Percent-encoding byte by byte: unreserved characters stay, every other byte becomes %XY. */
-function percentEncode(text: string): string {
-  let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    out += byte < 0x80 && UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
 function percentDecode(text: string): string {
   const bytes: number[] = [];
   for (let index = 0; index < text.length; index += 1) {
@@ -385,17 +359,4 @@ function byCodePoint(left: string, right: string): number {
 
 function hex(hash: { digest(encoding: 'hex'): string }): string {
   return hash.digest('hex');
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function hexId(): string {
-  return randomBytes(16).toString('hex');
 }
