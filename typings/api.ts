@@ -85,6 +85,10 @@ export interface ApiActions {
   setAutomation: { request: { certificateId: string; automation: AutomationInput }; response: AutomationView };
   /** Checks that the CNAME or redirect works; the certificate becomes automatic when it does. */
   verifyAutomation: { request: { certificateId: string }; response: AutomationView };
+  /** Admins only (others get NOT_FOUND): checks the deployment and reports each item (运维检查). */
+  doctor: { request: NoPayload; response: DoctorReport };
+  /** Admins only (others get NOT_FOUND): creates the missing collections; safe to run again. */
+  bootstrap: { request: NoPayload; response: BootstrapResult };
 }
 
 export type ApiAction = keyof ApiActions;
@@ -98,6 +102,8 @@ export interface PingResult {
   openId: string;
   /** Server time in epoch milliseconds, so the client can tell its clock skew. */
   serverTime: number;
+  /** Whether the caller may run the admin actions (`doctor`, `bootstrap`): the app shows 运维检查. */
+  isAdmin: boolean;
 }
 
 /** How urgent a certificate's expiry is: safe (> 30 days), warning (≤ 30), critical (≤ 7), expired. */
@@ -472,4 +478,38 @@ export interface CredentialView {
   lastTest: { ok: boolean; at: number; message: string | null; zones: number | null };
   /** Certificates that publish with this credential. */
   usedBy: number;
+}
+
+/** One item of the doctor's report. */
+export interface DoctorItem {
+  /** Stable: `config`, `masterKey`, `ca:<caId>`, `templates`, `collections`, `indexes`, `permissions`, `schedulerTick`, `acmehttp`. */
+  id: string;
+  /** Passed, failed, or null: cannot be known from the function, check it by hand. */
+  ok: boolean | null;
+  /** Chinese, e.g. "主密钥". */
+  title: string;
+  /** Chinese: what was found. */
+  detail: string;
+  /** Chinese: what to do; empty when nothing is to be done. */
+  fix: string;
+}
+
+export interface DoctorReport {
+  checkedAt: number;
+  items: DoctorItem[];
+}
+
+export interface BootstrapResult {
+  collections: {
+    name: string;
+    /** `created` now, `present` already, `failed` (see `detail`). */
+    status: 'present' | 'created' | 'failed' | 'missing' | 'unknown';
+    /** Why it failed or is unknown (the database's words); null otherwise. */
+    detail: string | null;
+    indexes: { name: string; /** e.g. "ownerId 升序, _id 降序" */ fields: string; state: 'present' | 'missing' | 'unknown' }[];
+  }[];
+  /** Chinese: one line on what happened. */
+  summary: string;
+  /** Chinese: what is left to do by hand in the console (indexes, security rules). */
+  manualSteps: string[];
 }

@@ -20,6 +20,7 @@ import {
   cnameCertificate,
   cnameNotYet,
   credentialInput,
+  doctorReport,
   fullchainExport,
   homeList,
   issuedCertificate,
@@ -248,6 +249,15 @@ describe('README pictures', () => {
     expect(page.querySelectorAll('.credential')).toHaveLength(2);
     expect(page.querySelector('.advice')).toBeDefined();
     expectPicture(picture('credentials', 'pages/credentials/index', page, css));
+  });
+
+  test('admin: 运维检查 of a deployment just initialised, one CA out of reach, indexes and rules for the console', async () => {
+    serve(callFunction, { doctor: doctorReport });
+    const { page, css } = open('pages/admin/index');
+    await page.instance.onLoad({});
+    expect(page.querySelectorAll('.item')).toHaveLength(doctorReport.items.length);
+    expect(page.querySelector('#bootstrap')).toBeDefined();
+    expectPicture(picture('admin', 'pages/admin/index', page, css));
   });
 
   test('automation: a wildcard certificate set up for CNAME delegation, 检测 before the record exists', async () => {

@@ -1,4 +1,6 @@
 /** The data each picture shows: what the `api` function would answer (shapes from typings/api.ts). */
+import { DOCTOR_TEXT, DOCTOR_TITLES, TEMPLATE_KEY_TEXT } from '../../server/domain/doctor.messages.zh';
+import { COLLECTIONS } from '../../server/ports/collections';
 import type {
   AddChannelResult,
   AutomationOptions,
@@ -8,6 +10,7 @@ import type {
   CertificateSummary,
   CertificateVersionView,
   CredentialView,
+  DoctorReport,
   EndpointDetail,
   EndpointPage,
   EndpointSummary,
@@ -403,4 +406,40 @@ export const cnameCertificate: CertificateDetail = {
 export const cnameNotYet: AutomationView = {
   ...cnameSetup,
   problem: '还没有检测到 CNAME 记录：请在 DNS 中添加 _acme-challenge.example.cn → k7f2q9cert-0.acme.certkeeper.cn（记录类型 CNAME），生效后再检测。已有同名 TXT 记录的，请先删除',
+};
+
+/**
+ * 运维检查 of a deployment just initialised: one CA times out from the mainland, the indexes and the
+ * security rule are for the console. Texts from the doctor's own messages.
+ */
+export const doctorReport: DoctorReport = {
+  checkedAt: NOW,
+  items: [
+    { id: 'config', ok: true, title: DOCTOR_TITLES.config, detail: DOCTOR_TEXT.configOk, fix: '' },
+    { id: 'masterKey', ok: true, title: DOCTOR_TITLES.masterKey, detail: DOCTOR_TEXT.masterKeyOk(1), fix: '' },
+    { id: 'ca:letsencrypt', ok: true, title: DOCTOR_TITLES.ca("Let's Encrypt"), detail: DOCTOR_TEXT.caOk([DOCTOR_TEXT.caHasAri]), fix: '' },
+    { id: 'ca:google', ok: false, title: DOCTOR_TITLES.ca('Google Trust Services'), detail: DOCTOR_TEXT.caUnreachable('连接超时'), fix: DOCTOR_TEXT.caFix },
+    {
+      id: 'templates',
+      ok: true,
+      title: DOCTOR_TITLES.templates,
+      detail: DOCTOR_TEXT.templatesOk([`证书到期提醒（${TEMPLATE_KEY_TEXT.expiry}）`, `证书状态通知（${TEMPLATE_KEY_TEXT.result}）`, `待办事项提醒（${TEMPLATE_KEY_TEXT.action}）`]),
+      fix: '',
+    },
+    { id: 'collections', ok: true, title: DOCTOR_TITLES.collections, detail: DOCTOR_TEXT.collectionsOk(COLLECTIONS.length), fix: '' },
+    {
+      id: 'indexes',
+      ok: null,
+      title: DOCTOR_TITLES.indexes,
+      detail: DOCTOR_TEXT.indexesUnknown([
+        DOCTOR_TEXT.indexLine('certificates', 'owner', 'ownerId 升序, _id 降序'),
+        DOCTOR_TEXT.indexLine('certificates', 'due', 'nextActionAt 升序, _id 升序'),
+        '…',
+      ]),
+      fix: DOCTOR_TEXT.indexesFix,
+    },
+    { id: 'permissions', ok: null, title: DOCTOR_TITLES.permissions, detail: DOCTOR_TEXT.permissionsUnknown, fix: DOCTOR_TEXT.permissionsFix('{"read":false,"write":false}') },
+    { id: 'schedulerTick', ok: true, title: DOCTOR_TITLES.schedulerTick, detail: DOCTOR_TEXT.tickOk('1 分钟前'), fix: '' },
+    { id: 'acmehttp', ok: true, title: DOCTOR_TITLES.acmehttp, detail: DOCTOR_TEXT.acmehttpOk, fix: '' },
+  ],
 };

@@ -26,6 +26,7 @@ import type { Page } from '../ports/store';
 import { checkProviderZones, setAutomation, verifyAutomation } from '../usecases/automation';
 import { addCredential, listCredentials, ownCredential, removeCredential, testCredential, type CredentialDoc } from '../usecases/credentials';
 import { toAutomationView, toCredentialView, toDetail, toEndpointDetail, toEndpointSummary, toNotificationView, toOrderView, toSettingsView, toSummary } from './views';
+import { ADMIN_RUNNERS } from './admin';
 
 type Runners = { [A in ApiAction]: (request: ApiRequest<A>, context: ActionContext) => Promise<ApiActions[A]['response']> };
 
@@ -66,7 +67,7 @@ async function endpointDetail(context: ActionContext, endpointId: string) {
 }
 
 export const ACTION_RUNNERS: Runners = {
-  ping: async (_request, { openId, clock }) => ({ openId, serverTime: clock.now() }),
+  ping: async (_request, { openId, clock, isAdmin }) => ({ openId, serverTime: clock.now(), isAdmin }),
 
   listCertificates: async (request, context) => {
     const deps = context.engine();
@@ -252,6 +253,8 @@ export const ACTION_RUNNERS: Runners = {
       .listByOwner(context.openId, { limit: request.limit ?? 20, after: request.cursor ?? null });
     return { items: page.items.map(toNotificationView), nextCursor: page.nextCursor };
   },
+
+  ...ADMIN_RUNNERS,
 };
 
 function settingsView(context: ActionContext, user: UserFields) {

@@ -14,6 +14,8 @@ import type { EngineDeps } from '../usecases/engine';
 import { API_ERROR_MESSAGES, FIELD_RULE_MESSAGES } from './messages';
 import { ACTION_RUNNERS } from './actions';
 import { ACTION_SCHEMAS } from './schemas';
+import { adminRefusal, isAdmin, isAdminAction, type AdminDependencies } from './admin';
+import type { DoctorDeps } from '../usecases/doctor';
 
 export interface ApiDependencies {
   /** The platform-verified caller, undefined when the invocation has none. */
@@ -24,6 +26,8 @@ export interface ApiDependencies {
   engine?: () => EngineDeps;
   /** Where exports are put for download; without it exports come back as text only. */
   files?: FileStorage;
+  /** Admin actions (`doctor`, `bootstrap`); absent: they answer NOT_FOUND to everyone. */
+  admin?: AdminDependencies;
 }
 
 export interface ActionContext {
@@ -32,6 +36,10 @@ export interface ActionContext {
   logger: Logger;
   engine: () => EngineDeps;
   files: FileStorage | undefined;
+  /** Whether the caller is one of the configured admins. */
+  isAdmin: boolean;
+  /** What the admin actions run on; throws for anyone but an admin. */
+  admin: () => DoctorDeps;
 }
 
 export async function handleApi(event: unknown, deps: ApiDependencies): Promise<ApiResponse> {
@@ -42,7 +50,12 @@ export async function handleApi(event: unknown, deps: ApiDependencies): Promise<
   try {
     if ('error' in action) response = { ok: false, error: action.error };
     else if (!deps.openId) response = { ok: false, error: { code: 'UNAUTHENTICATED', message: API_ERROR_MESSAGES.UNAUTHENTICATED } };
-    else response = await runAction(action.name, event as Record<string, unknown>, contextOf(deps, deps.openId));
+    else {
+      const context = contextOf(deps, deps.openId);
+      // Admin actions do not exist for anyone else: refused before their request is even read.
+      if (isAdminAction(action.name) && !context.isAdmin) response = { ok: false, error: adminRefusal() };
+      else response = await runAction(action.name, event as Record<string, unknown>, context);
+    }
   } catch (error) {
     const known = knownError(error);
     if (!known) {
@@ -58,6 +71,7 @@ export async function handleApi(event: unknown, deps: ApiDependencies): Promise<
 
 function contextOf(deps: ApiDependencies, openId: string): ActionContext {
   let engine: EngineDeps | null = null;
+  const admin = isAdmin(deps.admin, openId, deps.logger);
   return {
     openId,
     clock: deps.clock,
@@ -67,6 +81,11 @@ function contextOf(deps: ApiDependencies, openId: string): ActionContext {
       if (!deps.engine) throw new Error('api: this runtime has no issuance engine configured');
       engine ??= deps.engine();
       return engine;
+    },
+    isAdmin: admin,
+    admin: () => {
+      if (!admin || !deps.admin) throw new NotFoundError('admin action');
+      return deps.admin.services();
     },
   };
 }

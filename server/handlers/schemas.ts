@@ -106,4 +106,6 @@ export const ACTION_SCHEMAS: Record<ApiAction, v.GenericSchema> = {
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
     cursor: v.optional(v.nullable(id)),
   }),
+  doctor: v.strictObject({ ...action('doctor') }),
+  bootstrap: v.strictObject({ ...action('bootstrap') }),
 };

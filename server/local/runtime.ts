@@ -12,11 +12,12 @@ import { SqliteStore } from '../adapters/store/sqlite-store';
 import { jsonLogger, systemClock } from '../adapters/system';
 import type { Logger } from '../ports/logger';
 import { createChannelSender } from '../adapters/notify/channel-sender';
-import { readDeliveryConfig } from '../handlers/delivery-config';
+import { readConfigSection } from '../config/read';
 import type { DeliveryServices, DnsServices, EngineDeps } from '../usecases/engine';
 import { challtestsrvProvider } from './challtestsrv-dns';
 import { runSchedulerTick } from '../usecases/scheduler-tick';
 import { loadOrCreateDevMasterKey } from './dev-key';
+import { localAdmin } from './admin';
 import { createLocalEngine } from './engine';
 import { LocalFileStorage, startLocalApiServer, type LocalApiServer } from './http-api';
 import { startPebbleStack, type PebbleStack } from './pebble';
@@ -41,7 +42,7 @@ export async function startLocalRuntime(options: {
   logger?: Logger;
   /** Run the scheduler tick this often (the cloud's timer trigger fires every minute); off when absent. */
   tickIntervalMs?: number;
-  /** How notifications leave; default: SMTP from the environment (see delivery-config.ts), no WeChat. */
+  /** How notifications leave; default: SMTP from the environment (see server/config), no WeChat. */
   delivery?: Partial<DeliveryServices>;
   /** DNS provider adapters; default the real ones. The delegation zone and acmehttp are always local. */
   dnsProviders?: DnsServices['providers'];
@@ -52,7 +53,7 @@ export async function startLocalRuntime(options: {
   const store = new SqliteStore({ path: join(options.dataDir, 'certkeeper.db') });
   const stack = await startPebbleStack({ certificateValidityPeriod: LOCAL_LIFETIME_SECONDS });
   const logger = options.logger ?? jsonLogger('local');
-  const { smtp } = readDeliveryConfig(process.env);
+  const { smtp } = readConfigSection(process.env, 'delivery');
   const engine = createLocalEngine({
     stack,
     store,
@@ -68,7 +69,7 @@ export async function startLocalRuntime(options: {
     responder = await startHttp01Responder(stack.httpChallengePort, http01);
     const api = await startLocalApiServer({
       port: options.port,
-      deps: { clock: systemClock, logger, engine: () => engine },
+      deps: { clock: systemClock, logger, engine: () => engine, admin: localAdmin({ engine, store }) },
       files: new LocalFileStorage(),
       dev: { setTxt: (name, value) => stack.setTxt(name, value), serveHttp01: (token, content) => http01.set(token, content) },
       acmeHttp: { store: () => store, clock: systemClock, logger },

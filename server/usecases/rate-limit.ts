@@ -8,15 +8,31 @@ interface RateLimitDoc extends StoredDoc {
   count: number;
 }
 
-/** Per-user limits that protect the shared CA accounts and the export path. */
-export const RATE_LIMITS = {
+export type RateLimitAction = 'createRequest' | 'exportCertificate' | 'testChannel' | 'checkEndpoint';
+
+/** At most `limit` uses per user in a fixed window of `windowMs`. */
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export type RateLimitTable = Readonly<Record<RateLimitAction, RateLimit>>;
+
+/**
+ * Default per-user limits that protect the shared CA accounts and the export path. A deployment
+ * may override them (`CERTKEEPER_RATE_LIMITS`, read in server/config); the engine then carries
+ * the table as `rateLimits`.
+ */
+export const RATE_LIMITS: RateLimitTable = {
   createRequest: { limit: 20, windowMs: 3_600_000 },
   exportCertificate: { limit: 60, windowMs: 3_600_000 },
   /** Test messages go to outside servers (and WeChat test messages use a banked credit). */
   testChannel: { limit: 10, windowMs: 3_600_000 },
   /** "Check now" connects to outside servers several times per address. */
   checkEndpoint: { limit: 30, windowMs: 3_600_000 },
-} as const;
+};
+
+export const RATE_LIMIT_ACTIONS = Object.keys(RATE_LIMITS) as readonly RateLimitAction[];
 
 export class RateLimitedError extends ConflictError {
   constructor(readonly retryAfterMs: number) {
@@ -28,13 +44,14 @@ export class RateLimitedError extends ConflictError {
 /**
  * Counts one use of `action` by `ownerId` in a fixed window; throws RateLimitedError over the
  * limit. Compare-and-swap on one document per (user, action), so concurrent calls count exactly.
+ * The limits are `deps.rateLimits` when the composition root configured them, else RATE_LIMITS.
  */
 export async function consumeQuota(
-  deps: { store: Store; clock: Clock },
+  deps: { store: Store; clock: Clock; rateLimits?: RateLimitTable },
   ownerId: string,
-  action: keyof typeof RATE_LIMITS,
+  action: RateLimitAction,
 ): Promise<void> {
-  const { limit, windowMs } = RATE_LIMITS[action];
+  const { limit, windowMs } = (deps.rateLimits ?? RATE_LIMITS)[action];
   const counters = deps.store.collection<RateLimitDoc>('rateLimits');
   const id = `rl-${action}-${ownerId}`;
   for (let attempt = 0; attempt < 10; attempt++) {

@@ -9,6 +9,7 @@ import { leaseToken, ORDER_LEASE_MS, type EngineDeps } from './engine';
 import { askRenewalInfo, reminderPatch } from './lifecycle';
 import { checkEndpoint } from './endpoints';
 import { sweepExpiredTokens } from './http-tokens';
+import { recordSchedulerTick } from './system-status';
 import { deliverNotification } from './notify';
 import { newOrder } from './request-certificate';
 
@@ -73,6 +74,8 @@ export async function runSchedulerTick(deps: EngineDeps, options: { batch?: numb
   // Answers of http-01 challenges and probes that outlived their order.
   const tokensSwept = await sweepExpiredTokens(deps);
   if (tokensSwept > 0 || Object.values(report).some((n) => n > 0)) deps.logger.info('scheduler.tick', { ...report, tokensSwept });
+  // The doctor reads this to tell whether the timer trigger fires.
+  await recordSchedulerTick(deps, { ...report, tokensSwept });
   return report;
 }
 

@@ -7,7 +7,7 @@ import { ping } from '../../miniprogram/services/system';
 import { answer, apiFailure, mockCallFunction, pingOk, transportFailure } from './support/cloud';
 import type { CallFunctionMock } from './support/cloud';
 
-const PING = { openId: 'oVnKa5Ed3Xc2Hq0gYtLmW9sBz7Pf', serverTime: 1_790_000_000_000 };
+const PING = { openId: 'oVnKa5Ed3Xc2Hq0gYtLmW9sBz7Pf', serverTime: 1_790_000_000_000, isAdmin: false };
 
 /** Runs `call` and returns what it threw, failing the test if it resolved. */
 async function rejectionOf(call: () => Promise<unknown>): Promise<ApiCallError> {

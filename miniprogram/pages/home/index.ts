@@ -4,6 +4,7 @@ import { ApiCallError } from '../../services/cloud';
 import { expiryClass } from '../../utils/certificate-view';
 import { fillTemplate } from '../../utils/format';
 import { STATUS_THEMES, type TagTheme } from '../../utils/certificate-view';
+import type { IAppOption } from '../../types/app';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -50,6 +51,8 @@ const strings = {
   monitorsDescription: '检查服务器上的证书能否用于小程序',
   credentialsTitle: 'DNS 服务商密钥',
   credentialsDescription: '自动完成域名验证，续期不用再手动添加记录',
+  adminTitle: '运维检查',
+  adminDescription: '管理员：检查部署配置、数据库和定时任务',
 } as const;
 
 
@@ -85,6 +88,8 @@ interface HomeData {
   hasMore: boolean;
   loadingMore: boolean;
   loadMoreFailed: boolean;
+  /** The entry to 运维检查, for admins only. */
+  isAdmin: boolean;
 }
 
 // A type alias, not an interface: `Component`'s `MethodOption` constraint needs an index signature.
@@ -97,6 +102,7 @@ type HomeMethods = {
   onOpenHistory(): void;
   onOpenMonitors(): void;
   onOpenCredentials(): void;
+  onOpenAdmin(): void;
   loadFirstPage(): Promise<void>;
   loadNextPage(): Promise<void>;
 };
@@ -165,6 +171,7 @@ Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
     hasMore: false,
     loadingMore: false,
     loadMoreFailed: false,
+    isAdmin: false,
   },
 
   methods: {
@@ -172,6 +179,10 @@ Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
       this.nextCursor = null;
       this.shownBefore = false;
       this.refreshing = false;
+      // The app asked `ping` at launch whether this user is an admin.
+      void getApp<IAppOption>().globalData.adminCheck?.then((isAdmin) => {
+        if (isAdmin) this.setData({ isAdmin });
+      });
       // The initial data already shows "loading"; returned so callers (and tests) can await it.
       return this.loadFirstPage();
     },
@@ -224,6 +235,10 @@ Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
 
     onOpenCredentials() {
       wx.navigateTo({ url: '/pages/credentials/index', fail: () => undefined });
+    },
+
+    onOpenAdmin() {
+      wx.navigateTo({ url: '/pages/admin/index', fail: () => undefined });
     },
 
     async loadFirstPage() {

@@ -55,8 +55,9 @@ export interface CloudCollection extends CloudQuery {
  * `where(...).update()` whose `stats.updated` says whether it won: single-document writes are
  * atomic in CloudBase, so no transactions are needed.
  *
- * Indexes this adapter relies on (created by the deployment bootstrap): `{ownerId: 1, _id: -1}`
- * and `{nextActionAt: 1, leaseUntil: 1}` on every collection.
+ * Indexes its queries rely on are declared per collection in `ports/collections.ts` (`owner`:
+ * `ownerId` asc, `_id` desc for `listByOwner`; `due`: `nextActionAt` asc, `_id` asc for
+ * `findDue`); the operator creates them in the console (`docs/deploy.md`).
  */
 export class CloudBaseStore implements Store {
   constructor(

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { COLLECTIONS, isCollectionName, type CollectionName } from '../../ports/collections';
+import { COLLECTIONS, declarationOf, isCollectionName, supportsQuery, type CollectionName, type IndexDeclaration, type IndexedField } from '../../ports/collections';
 import {
   DuplicateIdError,
   MAX_DUE_BATCH,
@@ -31,9 +31,10 @@ interface Row {
 
 /**
  * Store port on SQLite (better-sqlite3). One table per declared collection; the caller-owned
- * fields live as JSON in `body`, with `ownerId` and `nextActionAt` mirrored into indexed columns.
- * WAL mode lets several connections (processes, worker threads) share one file: every write is a
- * single conditional statement, so compare-and-swap and leases hold across connections.
+ * fields live as JSON in `body`, with `ownerId` and `nextActionAt` mirrored into columns, and
+ * exactly the indexes `ports/collections.ts` declares (see `applySchema`). WAL mode lets several
+ * connections (processes, worker threads) share one file: every write is a single conditional
+ * statement, so compare-and-swap and leases hold across connections.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -45,7 +46,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db.exec(COLLECTIONS.map(schemaFor).join('\n'));
+      applySchema(this.db);
     } catch (cause) {
       throw new StoreError(`sqlite: cannot open ${options.path}`, { cause });
     }
@@ -69,11 +70,49 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+
+  /** The tables and indexes the database holds now, as SQLite reports them (for the doctor and tests). */
+  inspectSchema(): SqliteSchema {
+    return inspectSchema(this.db);
+  }
 }
 
-function schemaFor(name: CollectionName): string {
-  return `
-    CREATE TABLE IF NOT EXISTS "${name}" (
+/** The column each indexable field is mirrored into. */
+export const SQLITE_COLUMNS: Readonly<Record<IndexedField, string>> = {
+  _id: 'id',
+  ownerId: 'owner_id',
+  nextActionAt: 'next_action_at',
+};
+
+/** An index as SQLite reports it. */
+export interface SqliteIndexInfo {
+  table: string;
+  name: string;
+  columns: { name: string; desc: boolean }[];
+  partial: boolean;
+  unique: boolean;
+}
+
+export interface SqliteSchema {
+  tables: string[];
+  /** Indexes made by CREATE INDEX (not the primary keys'). */
+  indexes: SqliteIndexInfo[];
+}
+
+export function sqliteIndexName(collection: CollectionName, index: IndexDeclaration): string {
+  return `${collection}_${index.name}`;
+}
+
+/** The statement that makes `index` on `collection`'s table, as `sqlite_master` keeps it. */
+export function sqliteIndexSql(collection: CollectionName, index: IndexDeclaration): string {
+  const columns = index.keys.map((key) => `${SQLITE_COLUMNS[key.field]} ${key.order === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
+  const first = index.keys[0];
+  const where = index.sparse && first ? ` WHERE ${SQLITE_COLUMNS[first.field]} IS NOT NULL` : '';
+  return `CREATE INDEX "${sqliteIndexName(collection, index)}" ON "${collection}" (${columns})${where}`;
+}
+
+function tableSql(name: CollectionName): string {
+  return `CREATE TABLE IF NOT EXISTS "${name}" (
       id TEXT PRIMARY KEY,
       version INTEGER NOT NULL,
       owner_id TEXT,
@@ -81,9 +120,44 @@ function schemaFor(name: CollectionName): string {
       lease_owner TEXT NOT NULL DEFAULT '',
       lease_until INTEGER NOT NULL DEFAULT 0,
       body TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS "${name}_owner" ON "${name}" (owner_id, id);
-    CREATE INDEX IF NOT EXISTS "${name}_due" ON "${name}" (next_action_at) WHERE next_action_at IS NOT NULL;`;
+    ) STRICT`;
+}
+
+/**
+ * Makes the database match the declaration: every table, exactly the declared indexes. An index of
+ * a declared table that is not declared (or declared differently, e.g. by an older version) is
+ * dropped and the declared one made, in one immediate transaction so that connections opening the
+ * same file at once do it one after the other.
+ */
+function applySchema(db: Database.Database): void {
+  db.transaction(() => {
+    for (const name of COLLECTIONS) db.exec(tableSql(name));
+    const existing = new Map(
+      (db.prepare(`SELECT name, tbl_name AS tableName, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`).all() as { name: string; tableName: string; sql: string }[]).map((row) => [row.name, row]),
+    );
+    for (const name of COLLECTIONS) {
+      const wanted = new Map(declarationOf(name).indexes.map((index) => [sqliteIndexName(name, index), sqliteIndexSql(name, index)]));
+      for (const row of existing.values()) {
+        if (row.tableName === name && wanted.get(row.name) !== row.sql) db.exec(`DROP INDEX "${row.name}"`);
+      }
+      for (const [indexName, sql] of wanted) {
+        if (existing.get(indexName)?.sql !== sql) db.exec(sql);
+      }
+    }
+  }).immediate();
+}
+
+function inspectSchema(db: Database.Database): SqliteSchema {
+  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
+  const indexes: SqliteIndexInfo[] = [];
+  for (const table of tables) {
+    const list = db.prepare(`SELECT name, "unique", origin, partial FROM pragma_index_list(?)`).all(table) as { name: string; unique: number; origin: string; partial: number }[];
+    for (const index of list.filter((entry) => entry.origin === 'c')) {
+      const columns = (db.prepare(`SELECT name, "desc" FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno`).all(index.name) as { name: string; desc: number }[]).map((column) => ({ name: column.name, desc: column.desc === 1 }));
+      indexes.push({ table, name: index.name, columns, partial: index.partial === 1, unique: index.unique === 1 });
+    }
+  }
+  return { tables, indexes: indexes.sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
 const COLUMNS = 'id, version, lease_owner, lease_until, body';
@@ -136,6 +210,7 @@ class SqliteCollection<T extends StoredDoc> implements DocCollection<T> {
   }
 
   async listByOwner(ownerId: string, options: { limit: number; after?: string | null }): Promise<Page<T>> {
+    this.assertIndexed('listByOwner');
     const limit = clampLimit(options.limit, MAX_PAGE_SIZE);
     // One extra row tells whether another page exists without a second query.
     const rows = (
@@ -149,6 +224,7 @@ class SqliteCollection<T extends StoredDoc> implements DocCollection<T> {
   }
 
   async findDue(now: number, limit: number): Promise<T[]> {
+    this.assertIndexed('findDue');
     const rows = this.statements.due.all(now, now, clampLimit(limit, MAX_DUE_BATCH)) as Row[];
     return rows.map((row) => this.toDoc(row));
   }
@@ -168,6 +244,16 @@ class SqliteCollection<T extends StoredDoc> implements DocCollection<T> {
   async releaseLease(id: string, owner: string): Promise<boolean> {
     assertLeaseOwner(owner);
     return this.statements.release.run(id, owner).changes === 1;
+  }
+
+  /**
+   * The query works without its index here, but on CloudBase it would scan the whole collection:
+   * refusing it keeps `ports/collections.ts` complete (the CloudBase indexes are made from it).
+   */
+  private assertIndexed(query: IndexDeclaration['query']): void {
+    if (!supportsQuery(this.name, query)) {
+      throw new StoreError(`store: ${this.name} declares no index for ${query}; add it in server/ports/collections.ts`);
+    }
   }
 
   private toDoc(row: Row): T {

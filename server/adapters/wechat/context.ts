@@ -1,5 +1,6 @@
 import * as cloud from 'wx-server-sdk';
 import type { CloudDatabase } from '../store/cloudbase-store';
+import type { CloudDatabaseAdmin } from '../store/cloudbase-bootstrap';
 import type { FileStorage } from '../../ports/files';
 import type { SubscribeMessageCloud } from './subscribe-message';
 
@@ -25,6 +26,13 @@ export function cloudDatabase(): CloudDatabase {
   init();
   // The SDK's database satisfies the adapter's slice of it; its own typings are too loose to prove it.
   return cloud.database() as unknown as CloudDatabase;
+}
+
+/** The same database with the one admin call the bootstrap makes (`createCollection`). */
+export function cloudDatabaseAdmin(): CloudDatabaseAdmin {
+  init();
+  // `createCollection` is on the SDK's Database (index.d.ts); its typings are too loose to prove the slice.
+  return cloud.database() as unknown as CloudDatabaseAdmin;
 }
 
 /** Exports go to cloud storage; the user gets a temporary link (CloudBase signs it). */

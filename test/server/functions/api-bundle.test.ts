@@ -34,7 +34,13 @@ async function invoke(event: unknown, env: Record<string, string>): Promise<unkn
 describe('api cloud function bundle', () => {
   test('answers ping with the OPENID WeChat injected', async () => {
     const result = await invoke({ action: 'ping' }, { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: 'oTest_123', WX_APPID: 'wx0000000000000000' });
-    expect(result).toEqual({ ok: true, data: { openId: 'oTest_123', serverTime: expect.any(Number) } });
+    expect(result).toEqual({ ok: true, data: { openId: 'oTest_123', serverTime: expect.any(Number), isAdmin: false } });
+  });
+
+  test('reads its admins from CERTKEEPER_ADMIN_OPENIDS: ping says so, and the doctor answers only them', async () => {
+    const identity = { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_APPID: 'wx0000000000000000', CERTKEEPER_ADMIN_OPENIDS: 'oAdmin_123,oOther_456' };
+    expect(await invoke({ action: 'ping' }, { ...identity, WX_OPENID: 'oAdmin_123' })).toMatchObject({ ok: true, data: { isAdmin: true } });
+    expect(await invoke({ action: 'doctor' }, { ...identity, WX_OPENID: 'oTest_123' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   test('refuses a call that carries no platform identity, even if the event claims one', async () => {

@@ -12,7 +12,7 @@ function deps({ openId }: { openId: string | undefined } = { openId: 'o_user_1' 
 describe('api dispatcher', () => {
   test('ping answers with the platform identity and the server time', async () => {
     const { deps: d, logger } = deps();
-    expect(await handleApi({ action: 'ping' }, d)).toEqual({ ok: true, data: { openId: 'o_user_1', serverTime: NOW } });
+    expect(await handleApi({ action: 'ping' }, d)).toEqual({ ok: true, data: { openId: 'o_user_1', serverTime: NOW, isAdmin: false } });
     expect(logger.entries).toEqual([{ level: 'info', event: 'api.ok', fields: { action: 'ping', ms: 0 } }]);
   });
 

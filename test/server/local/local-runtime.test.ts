@@ -89,7 +89,7 @@ describe('local api server', () => {
 
   test('binds loopback and answers as the identity in the header', async () => {
     expect(new URL(server.url).hostname).toBe('127.0.0.1');
-    expect(await server.call({ action: 'ping' }, 'o_dev')).toEqual({ ok: true, data: { openId: 'o_dev', serverTime: NOW } });
+    expect(await server.call({ action: 'ping' }, 'o_dev')).toEqual({ ok: true, data: { openId: 'o_dev', serverTime: NOW, isAdmin: false } });
   });
 
   test('without the identity header the call is unauthenticated', async () => {
