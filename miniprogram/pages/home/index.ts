@@ -5,6 +5,7 @@ import { expiryClass } from '../../utils/certificate-view';
 import { fillTemplate } from '../../utils/format';
 import { STATUS_THEMES, type TagTheme } from '../../utils/certificate-view';
 import type { IAppOption } from '../../types/app';
+import { loadFirstPage, loadNextPage, type ListPhase, type PagedListSource } from '../../utils/paged-list';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -76,11 +77,9 @@ interface CardView {
   url: string;
 }
 
-type Phase = 'loading' | 'error' | 'empty' | 'list';
-
 interface HomeData {
   strings: typeof strings;
-  phase: Phase;
+  phase: ListPhase;
   items: CardView[];
   /** The error state's message, or the notice above the list when a refresh failed. */
   errorMessage: string;
@@ -160,6 +159,14 @@ function cardView(summary: CertificateSummary): CardView {
 function messageOf(error: unknown): string {
   return error instanceof ApiCallError ? error.message : strings.unexpectedError;
 }
+
+/** The paged list's API call, row mapper and messages. */
+const listSource: PagedListSource<CertificateSummary, CardView> = {
+  fetch: listCertificates,
+  toRow: cardView,
+  messageOf,
+  refreshFailed: strings.refreshFailed,
+};
 
 Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
   data: {
@@ -241,43 +248,12 @@ Component<HomeData, None, HomeMethods, NoBehaviors, HomeInstance, true>({
       wx.navigateTo({ url: '/pages/admin/index', fail: () => undefined });
     },
 
-    async loadFirstPage() {
-      if (this.refreshing) return;
-      this.refreshing = true;
-      try {
-        const page = await listCertificates();
-        this.nextCursor = page.nextCursor;
-        this.setData({
-          phase: page.items.length > 0 ? 'list' : 'empty',
-          items: page.items.map(cardView),
-          errorMessage: '',
-          refreshError: '',
-          hasMore: page.nextCursor !== null,
-          loadingMore: false,
-          loadMoreFailed: false,
-        });
-      } catch (error) {
-        // With a list on screen, a failed refresh keeps it and says so above it.
-        if (this.data.phase === 'list') this.setData({ refreshError: strings.refreshFailed + messageOf(error) });
-        else this.setData({ phase: 'error', errorMessage: messageOf(error) });
-      } finally {
-        this.refreshing = false;
-      }
+    loadFirstPage() {
+      return loadFirstPage(this, listSource);
     },
 
-    async loadNextPage() {
-      const cursor = this.nextCursor;
-      if (cursor === null || this.data.loadingMore || this.refreshing || this.data.phase !== 'list') return;
-      this.setData({ loadingMore: true, loadMoreFailed: false });
-      try {
-        const page = await listCertificates(cursor);
-        this.nextCursor = page.nextCursor;
-        const known = new Set(this.data.items.map((item) => item.id));
-        const added = page.items.filter((item) => !known.has(item.id)).map(cardView);
-        this.setData({ items: this.data.items.concat(added), hasMore: page.nextCursor !== null, loadingMore: false });
-      } catch {
-        this.setData({ loadingMore: false, loadMoreFailed: true });
-      }
+    loadNextPage() {
+      return loadNextPage(this, listSource);
     },
   },
 });

@@ -1,7 +1,9 @@
+import type { EndpointSummary } from '../../../typings/api';
 import { ApiCallError } from '../../services/cloud';
 import { addEndpoint, listEndpoints } from '../../services/monitors';
 import { ENDPOINT_TEXT, endpointRow, monitorPageUrl } from '../../utils/endpoint-view';
 import type { EndpointRow } from '../../utils/endpoint-view';
+import { loadFirstPage, loadNextPage, type ListPhase, type PagedListSource } from '../../utils/paged-list';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -27,11 +29,9 @@ const strings = {
   endpoint: ENDPOINT_TEXT,
 } as const;
 
-type Phase = 'loading' | 'error' | 'empty' | 'list';
-
 interface MonitorsData {
   strings: typeof strings;
-  phase: Phase;
+  phase: ListPhase;
   items: EndpointRow[];
   errorMessage: string;
   refreshError: string;
@@ -80,6 +80,14 @@ function targetProblem(error: ApiCallError): string {
   if (error.field === 'target') return error.message;
   return error.violations.find((violation) => violation.field === 'target')?.message ?? '';
 }
+
+/** The paged list's API call, row mapper and messages. */
+const listSource: PagedListSource<EndpointSummary, EndpointRow> = {
+  fetch: listEndpoints,
+  toRow: endpointRow,
+  messageOf,
+  refreshFailed: strings.refreshFailed,
+};
 
 Component<MonitorsData, None, MonitorsMethods, NoBehaviors, MonitorsInstance, true>({
   data: {
@@ -157,43 +165,12 @@ Component<MonitorsData, None, MonitorsMethods, NoBehaviors, MonitorsInstance, tr
       }
     },
 
-    async loadFirstPage() {
-      if (this.refreshing) return;
-      this.refreshing = true;
-      try {
-        const page = await listEndpoints();
-        this.nextCursor = page.nextCursor;
-        this.setData({
-          phase: page.items.length > 0 ? 'list' : 'empty',
-          items: page.items.map(endpointRow),
-          errorMessage: '',
-          refreshError: '',
-          hasMore: page.nextCursor !== null,
-          loadingMore: false,
-          loadMoreFailed: false,
-        });
-      } catch (error) {
-        // With a list on screen, a failed refresh keeps it and says so above it.
-        if (this.data.phase === 'list') this.setData({ refreshError: strings.refreshFailed + messageOf(error) });
-        else this.setData({ phase: 'error', errorMessage: messageOf(error) });
-      } finally {
-        this.refreshing = false;
-      }
+    loadFirstPage() {
+      return loadFirstPage(this, listSource);
     },
 
-    async loadNextPage() {
-      const cursor = this.nextCursor;
-      if (cursor === null || this.data.loadingMore || this.refreshing || this.data.phase !== 'list') return;
-      this.setData({ loadingMore: true, loadMoreFailed: false });
-      try {
-        const page = await listEndpoints(cursor);
-        this.nextCursor = page.nextCursor;
-        const known = new Set(this.data.items.map((item) => item.id));
-        const added = page.items.filter((item) => !known.has(item.id)).map(endpointRow);
-        this.setData({ items: this.data.items.concat(added), hasMore: page.nextCursor !== null, loadingMore: false });
-      } catch {
-        this.setData({ loadingMore: false, loadMoreFailed: true });
-      }
+    loadNextPage() {
+      return loadNextPage(this, listSource);
     },
   },
 });

@@ -4,6 +4,7 @@ import { listNotifications } from '../../services/reminders';
 import { formatDateTime } from '../../utils/certificate-view';
 import type { TagTheme } from '../../utils/certificate-view';
 import { fillTemplate } from '../../utils/format';
+import { loadFirstPage, loadNextPage, type ListPhase, type PagedListSource } from '../../utils/paged-list';
 
 /** Every user-visible string of this page (Chinese first; an English table can follow with the same keys). */
 const strings = {
@@ -80,11 +81,9 @@ interface NotificationRow {
   deliveries: DeliveryRow[];
 }
 
-type Phase = 'loading' | 'error' | 'empty' | 'list';
-
 interface NotificationsData {
   strings: typeof strings;
-  phase: Phase;
+  phase: ListPhase;
   items: NotificationRow[];
   errorMessage: string;
   refreshError: string;
@@ -150,6 +149,14 @@ function notificationRow(notification: NotificationView): NotificationRow {
   };
 }
 
+/** The paged list's API call, row mapper and messages. */
+const listSource: PagedListSource<NotificationView, NotificationRow> = {
+  fetch: listNotifications,
+  toRow: notificationRow,
+  messageOf,
+  refreshFailed: strings.refreshFailed,
+};
+
 Component<NotificationsData, None, NotificationsMethods, NoBehaviors, NotificationsInstance, true>({
   data: {
     strings,
@@ -197,43 +204,12 @@ Component<NotificationsData, None, NotificationsMethods, NoBehaviors, Notificati
       wx.navigateTo({ url: '/pages/reminders/index', fail: () => undefined });
     },
 
-    async loadFirstPage() {
-      if (this.refreshing) return;
-      this.refreshing = true;
-      try {
-        const page = await listNotifications();
-        this.nextCursor = page.nextCursor;
-        this.setData({
-          phase: page.items.length > 0 ? 'list' : 'empty',
-          items: page.items.map(notificationRow),
-          errorMessage: '',
-          refreshError: '',
-          hasMore: page.nextCursor !== null,
-          loadingMore: false,
-          loadMoreFailed: false,
-        });
-      } catch (error) {
-        // With a list on screen, a failed refresh keeps it and says so above it.
-        if (this.data.phase === 'list') this.setData({ refreshError: strings.refreshFailed + messageOf(error) });
-        else this.setData({ phase: 'error', errorMessage: messageOf(error) });
-      } finally {
-        this.refreshing = false;
-      }
+    loadFirstPage() {
+      return loadFirstPage(this, listSource);
     },
 
-    async loadNextPage() {
-      const cursor = this.nextCursor;
-      if (cursor === null || this.data.loadingMore || this.refreshing || this.data.phase !== 'list') return;
-      this.setData({ loadingMore: true, loadMoreFailed: false });
-      try {
-        const page = await listNotifications(cursor);
-        this.nextCursor = page.nextCursor;
-        const known = new Set(this.data.items.map((item) => item.id));
-        const added = page.items.filter((item) => !known.has(item.id)).map(notificationRow);
-        this.setData({ items: this.data.items.concat(added), hasMore: page.nextCursor !== null, loadingMore: false });
-      } catch {
-        this.setData({ loadingMore: false, loadMoreFailed: true });
-      }
+    loadNextPage() {
+      return loadNextPage(this, listSource);
     },
   },
 });
