@@ -106,7 +106,8 @@ export function renderNotification(facts: NotificationFacts, at: number): Omit<O
     };
   }
   // An expiry reminder says its threshold (it may go out up to a night earlier) or fewer days when it is late.
-  const left = facts.kind === 'expiry' ? Math.min(facts.days, Math.floor((facts.notAfter - at) / DAY_MS)) : daysLeft(facts.notAfter, at);
+  // (A tick may send it a little after the threshold's moment: rounding keeps "30 天" from becoming "29 天".)
+  const left = facts.kind === 'expiry' ? Math.min(facts.days, Math.round((facts.notAfter - at) / DAY_MS)) : daysLeft(facts.notAfter, at);
   const domain = facts.names.length > 1 ? `${facts.names[0] ?? ''} 等 ${facts.names.length} 个域名` : (facts.names[0] ?? '');
   const expires = formatWechatDate(facts.notAfter);
   const base = {

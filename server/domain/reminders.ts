@@ -10,6 +10,8 @@
 import { RENEW_AT_REMAINING_FRACTION, SHORT_LIVED_REMAINING_FRACTION, type CertificateStatus } from './certificate';
 
 export const DAY_MS = 86_400_000;
+/** How long before the moment of expiry the "on expiry" reminder goes out. */
+export const EXPIRY_DAY_LEAD_MS = 6 * 3_600_000;
 
 export interface ReminderPolicy {
   /** Days before expiry, any order. */
@@ -51,7 +53,8 @@ export function reminderStep(subject: ReminderSubject, policy: ReminderPolicy, n
   const { notBefore, notAfter, remindedDays } = subject;
   if (subject.status !== 'active' || notBefore === null || notAfter === null) return { sendDays: null, remindedDays, nextAt: null };
   const quietUntil = subject.autoRenew && subject.renewalFailures === 0 ? renewalLateAt(notBefore, notAfter) : Number.NEGATIVE_INFINITY;
-  const momentOf = (days: number) => Math.max(daytime(notAfter - days * DAY_MS), quietUntil);
+  // "On expiry" goes out on the expiry day, some hours before the moment, not after it.
+  const momentOf = (days: number) => Math.max(daytime(notAfter - Math.max(days * DAY_MS, EXPIRY_DAY_LEAD_MS)), quietUntil);
   // Descending; a threshold as long as the lifetime itself would fire at issuance, so it is dropped.
   const open = thresholds(policy).filter((days) => notAfter - days * DAY_MS > notBefore && (remindedDays === null || days < remindedDays));
   const reached = open.filter((days) => momentOf(days) <= now);

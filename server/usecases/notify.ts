@@ -27,11 +27,11 @@ const DELIVERY_LEASE_MS = 50_000;
 const WECHAT_PERMANENT = new Set([40003, 40037, 41030, 47003]);
 
 /**
- * Records a notification with a pending delivery for WeChat and for each of the user's channels,
- * due at once. Returns null when the same notification (same dedupe key) already exists.
+ * Records a notification with a pending delivery for WeChat (when a template is configured for
+ * its kind) and for each of the user's channels, due at once. Returns null when the same notification (same dedupe key) already exists.
  */
 export async function notify(
-  deps: Pick<EngineDeps, 'store' | 'clock' | 'logger'>,
+  deps: Pick<EngineDeps, 'store' | 'clock' | 'logger' | 'delivery'>,
   input: { ownerId: string; facts: Exclude<NotificationFacts, { kind: 'test' }>; eventAt: number; detail: string | number },
 ): Promise<NotificationDoc | null> {
   const now = deps.clock.now();
@@ -40,7 +40,10 @@ export async function notify(
   const subject = isEndpointFacts(facts) ? { certificateId: facts.endpointId, notAfter: facts.notAfter ?? 0 } : facts;
   const id = notificationId({ eventAt: input.eventAt, kind: facts.kind, certificateId: subject.certificateId, notAfter: subject.notAfter, detail: input.detail });
   const user = await getUser(deps, input.ownerId);
-  const deliveries = [pending('wechat', 'wechat', WECHAT_CHANNEL_LABEL), ...user.channels.map((c) => pending(c.id, c.type, c.label))];
+  // WeChat only where this deployment has a template for the kind: otherwise every history entry
+  // would carry a delivery that can never happen.
+  const wechat = deps.delivery.templates.some((t) => t.key === TEMPLATE_FOR_KIND[facts.kind]) ? [pending('wechat', 'wechat', WECHAT_CHANNEL_LABEL)] : [];
+  const deliveries = [...wechat, ...user.channels.map((c) => pending(c.id, c.type, c.label))];
   try {
     const doc = await deps.store.collection<NotificationDoc>('notifications').insert({
       _id: id,

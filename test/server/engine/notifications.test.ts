@@ -165,10 +165,11 @@ test('WeChat: a banked credit is taken per message; none left means skipped; WeC
   expect(await credits()).toBe(1);
 });
 
-test('WeChat not configured: the delivery is skipped and says why', async () => {
+test('WeChat not configured: no WeChat delivery is recorded at all, and a test message says why', async () => {
   const { deps } = engine({ templates: [] });
-  const doc = await deliverNotification(deps, (await renewed(deps, 'unconfigured-owner'))?._id ?? '');
-  expect(doc?.deliveries[0]).toMatchObject({ status: 'skipped', error: { code: 'wechat_not_configured', message: '运营方没有配置这类微信订阅消息' } });
+  const doc = await renewed(deps, 'unconfigured-owner');
+  expect(doc?.deliveries).toEqual([]);
+  expect(await testChannel(deps, 'unconfigured-owner', 'wechat')).toEqual({ ok: false, message: '运营方没有配置这类微信订阅消息' });
 });
 
 test('a test message goes out now and is recorded on the channel; secrets never reach the log', async () => {
