@@ -14,6 +14,7 @@ export function challtestsrvProvider(stack: Pick<PebbleStack, 'setTxt' | 'clearT
     async createTxt(fqdn, value): Promise<TxtRecordHandle> {
       values.set(fqdn, [...(values.get(fqdn) ?? []), value]);
       await stack.setTxt(fqdn, value);
+      // `provider` only labels the handle; whichever provider id it stands in for, removal comes back here.
       return { provider: 'dnspod', zone, zoneId: zone, recordId: `local-${++sequence}`, fqdn, value };
     },
     async deleteTxt(handle) {
